@@ -1,0 +1,1 @@
+"""FastAPI glue shared by the routers: dependencies and the error mapping."""

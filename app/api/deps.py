@@ -1,0 +1,98 @@
+"""Request dependencies: settings, the unit of work, the current user, role checks, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth import service as auth_service
+from app.core.actor import Actor, Role
+from app.core.config import Settings
+from app.core.errors import NotAuthenticated, PermissionDenied
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed when the endpoint has returned and before the
+    response is sent (so whatever the client is told is already durable)."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_secret_key(request: Request) -> str:
+    key: str = request.app.state.secret_key
+    return key
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SecretKeyDep = Annotated[str, Depends(get_secret_key)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="A login token from POST /api/v1/auth/token")
+_api_key = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="An API key for machine clients (e.g. customs systems)",
+)
+
+
+def get_actor(
+    request: Request,
+    session: SessionDep,
+    secret: SecretKeyDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Actor:
+    if bearer is not None:
+        user = auth_service.user_from_token(session, bearer.credentials, secret=secret)
+    elif api_key:
+        user = auth_service.user_from_api_key(session, api_key)
+    else:
+        raise NotAuthenticated("log in (Bearer token) or send an X-API-Key header")
+    remote = request.client.host if request.client else None
+    return auth_service.actor_for(user, remote)
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def require_role(*roles: Role) -> Callable[[Actor], Actor]:
+    allowed = frozenset(roles)
+
+    def check(actor: CurrentActor) -> Actor:
+        if actor.role not in allowed:
+            raise PermissionDenied(
+                f"this needs the role {' or '.join(sorted(r.value for r in allowed))}",
+                code="role_not_allowed",
+                details={
+                    "role": actor.role.value if actor.role else None,
+                    "allowed": sorted(r.value for r in allowed),
+                },
+            )
+        return actor
+
+    return check
+
+
+def remote_addr(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]

@@ -1,0 +1,1 @@
+"""Traders' applications for permits and certificates (the standard form's boxes)."""

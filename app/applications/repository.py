@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.applications.models import Application
+from app.applications.schemas import ApplicationFilter
+
+SORTS: dict[str, ColumnElement[Any]] = {
+    "created_at": Application.created_at.asc(),
+    "-created_at": Application.created_at.desc(),
+    "submitted_at": Application.submitted_at.asc(),
+    "-submitted_at": Application.submitted_at.desc(),
+}
+
+
+def get(
+    session: Session, application_id: int, *, with_lines: bool = True, for_update: bool = False
+) -> Application | None:
+    query = select(Application).where(Application.id == application_id)
+    if with_lines:
+        query = query.options(selectinload(Application.lines))
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def _filtered(flt: ApplicationFilter) -> Select[Application]:
+    query = select(Application)
+    if flt.organisation_id is not None:
+        query = query.where(Application.organisation_id == flt.organisation_id)
+    if flt.statuses:
+        query = query.where(Application.status.in_(flt.statuses))
+    if flt.document_type:
+        query = query.where(Application.document_type == flt.document_type)
+    if flt.submitted_from:
+        query = query.where(Application.submitted_at >= flt.submitted_from)
+    if flt.submitted_to:
+        query = query.where(Application.submitted_at < flt.submitted_to)
+    return query
+
+
+def list_page(
+    session: Session, flt: ApplicationFilter, *, limit: int, offset: int
+) -> tuple[list[Application], int]:
+    query = _filtered(flt)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(SORTS[flt.sort], Application.id).limit(limit).offset(offset)
+    )
+    return list(rows), total

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+HEAD_ID = 1
+
+
+def lock_head(session: Session) -> AuditChainHead:
+    """The chain head, locked until commit (FOR UPDATE on PostgreSQL; SQLite transactions
+    already hold the write lock). Created on first use."""
+    head = session.execute(
+        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def get_head(session: Session) -> AuditChainHead:
+    head = session.get(AuditChainHead, HEAD_ID)
+    return head or AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
+
+
+def iter_events(session: Session) -> Iterator[AuditEvent]:
+    yield from session.scalars(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
+    )
+
+
+def list_events(
+    session: Session,
+    *,
+    object_type: str | None,
+    object_id: str | None,
+    action: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[AuditEvent], int]:
+    query = select(AuditEvent)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit).offset(offset))
+    return list(rows), total

@@ -1,0 +1,1 @@
+"""Users, trading organisations, login tokens and API keys."""

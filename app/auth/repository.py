@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiKey, Organisation, User
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation | None:
+    return session.get(Organisation, organisation_id)
+
+
+def get_organisation_by_name(session: Session, name: str) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def count_users(session: Session, *, role: str | None = None) -> int:
+    query = select(func.count()).select_from(User)
+    if role:
+        query = query.where(User.role == role)
+    return session.scalar(query) or 0
+
+
+def list_users(
+    session: Session,
+    *,
+    role: str | None,
+    organisation_id: int | None,
+    active: bool | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[User], int]:
+    query = select(User)
+    if role:
+        query = query.where(User.role == role)
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    if active is not None:
+        query = query.where(User.is_active.is_(active))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(User.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def list_organisations(
+    session: Session, *, country: str | None, name_contains: str | None, limit: int, offset: int
+) -> tuple[list[Organisation], int]:
+    query = select(Organisation)
+    if country:
+        query = query.where(Organisation.country == country)
+    if name_contains:
+        query = query.where(Organisation.name.ilike(f"%{name_contains}%"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Organisation.name).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def get_api_key(session: Session, key_id: int) -> ApiKey | None:
+    return session.get(ApiKey, key_id)
+
+
+def get_api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
+    return session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+
+
+def list_api_keys(session: Session, *, user_id: int | None) -> list[ApiKey]:
+    query = select(ApiKey).order_by(ApiKey.id)
+    if user_id is not None:
+        query = query.where(ApiKey.user_id == user_id)
+    return list(session.scalars(query))

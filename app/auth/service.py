@@ -1,0 +1,328 @@
+"""Use cases for users, organisations, login and API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import jwt
+from pwdlib import PasswordHash
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth import repository
+from app.auth.models import ApiKey, Organisation, User
+from app.codelists import lists
+from app.core.actor import Actor, Role
+from app.core.clock import utcnow
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+
+_hasher = PasswordHash.recommended()  # argon2id
+# A hash compared against when the user does not exist, so timing does not reveal user names.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+API_KEY_PREFIX = "ecites"
+JWT_ALGORITHM = "HS256"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def actor_for(user: User, remote_addr: str | None = None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        organisation_id=user.organisation_id,
+        remote_addr=remote_addr,
+    )
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+def create_organisation(
+    session: Session, *, name: str, address: str, country: str, actor: Actor
+) -> Organisation:
+    if repository.get_organisation_by_name(session, name) is not None:
+        raise Conflict(
+            f"an organisation named {name!r} exists",
+            code="organisation_exists",
+            details={"name": name},
+        )
+    organisation = Organisation(
+        name=name, address=address, country=lists.country_code(country), created_at=utcnow()
+    )
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="organisation.create",
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"name": name, "country": country},
+    )
+    return organisation
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    organisation = repository.get_organisation(session, organisation_id)
+    if organisation is None:
+        raise NotFound(f"organisation {organisation_id} not found", code="organisation_not_found")
+    return organisation
+
+
+def find_organisation(session: Session, name: str) -> Organisation:
+    organisation = repository.get_organisation_by_name(session, name)
+    if organisation is None:
+        raise NotFound(f"organisation {name!r} not found", code="organisation_not_found")
+    return organisation
+
+
+def list_organisations(
+    session: Session,
+    *,
+    country: str | None = None,
+    name_contains: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Organisation], int]:
+    return repository.list_organisations(
+        session, country=country, name_contains=name_contains, limit=limit, offset=offset
+    )
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    organisation_id: int | None,
+    actor: Actor,
+) -> User:
+    if role is Role.TRADER and organisation_id is None:
+        raise InvalidInput(
+            "a trader must belong to an organisation",
+            code="organisation_required",
+            details={"field": "organisation_id"},
+        )
+    if role is not Role.TRADER and organisation_id is not None:
+        raise InvalidInput(
+            "only traders belong to a trading organisation",
+            code="organisation_not_allowed",
+            details={"field": "organisation_id"},
+        )
+    if organisation_id is not None:
+        get_organisation(session, organisation_id)
+    if repository.get_user_by_username(session, username) is not None:
+        raise Conflict(
+            f"user {username!r} exists", code="user_exists", details={"username": username}
+        )
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role.value,
+        password_hash=hash_password(password),
+        organisation_id=organisation_id,
+        is_active=True,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent creation of the same name
+        raise Conflict(f"user {username!r} exists", code="user_exists") from exc
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        details={"username": username, "role": role.value, "organisation_id": organisation_id},
+    )
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found", code="user_not_found")
+    return user
+
+
+def find_user(session: Session, username: str) -> User:
+    user = repository.get_user_by_username(session, username)
+    if user is None:
+        raise NotFound(f"user {username!r} not found", code="user_not_found")
+    return user
+
+
+def list_users(
+    session: Session,
+    *,
+    role: Role | None = None,
+    organisation_id: int | None = None,
+    active: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[User], int]:
+    return repository.list_users(
+        session,
+        role=role.value if role else None,
+        organisation_id=organisation_id,
+        active=active,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def disable_user(session: Session, *, user: User, actor: Actor) -> User:
+    if actor.user_id == user.id:
+        raise Conflict("you cannot disable your own account", code="cannot_disable_self")
+    if user.is_active:
+        user.is_active = False
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="user.disable",
+            object_type="user",
+            object_id=user.id,
+            details={"username": user.username},
+        )
+    return user
+
+
+def ensure_first_admin(session: Session, *, username: str, password: str) -> str | None:
+    """Create the first administrator if there is none. Returns the password used when one
+    was created (generated when ``password`` is empty), else None."""
+    if repository.count_users(session, role=Role.ADMIN.value) > 0:
+        return None
+    chosen = password or secrets.token_urlsafe(18)
+    create_user(
+        session,
+        username=username,
+        full_name="Administrator",
+        role=Role.ADMIN,
+        password=chosen,
+        organisation_id=None,
+        actor=Actor.system("bootstrap"),
+    )
+    return chosen
+
+
+# --- login tokens --------------------------------------------------------------------------
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    user = repository.get_user_by_username(session, username)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    valid = _hasher.verify(password, stored)
+    if user is None or not valid or not user.is_active:
+        raise NotAuthenticated(
+            "invalid user name or password, or account disabled", code="invalid_credentials"
+        )
+    return user
+
+
+def issue_token(user: User, *, secret: str, minutes: int) -> tuple[str, datetime]:
+    now = utcnow()
+    expires_at = now + timedelta(minutes=minutes)
+    claims = {"sub": str(user.id), "role": user.role, "iat": now, "exp": expires_at}
+    return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), expires_at
+
+
+def user_from_token(session: Session, token: str, *, secret: str) -> User:
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["sub", "exp", "iat"]}
+        )
+        user_id = int(claims["sub"])
+    except (jwt.PyJWTError, ValueError) as exc:
+        raise NotAuthenticated(
+            "the login token is invalid or expired", code="invalid_token"
+        ) from exc
+    user = repository.get_user(session, user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("the account is disabled or gone", code="invalid_token")
+    return user
+
+
+# --- API keys ------------------------------------------------------------------------------
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(session: Session, *, user: User, name: str, actor: Actor) -> tuple[ApiKey, str]:
+    """A new key ``ecites_<prefix>_<secret>``; the plaintext is returned once, never stored."""
+    if not user.is_active:
+        raise Conflict("cannot create a key for a disabled user", code="user_disabled")
+    prefix = secrets.token_hex(6)
+    key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey(
+        user_id=user.id, name=name, prefix=prefix, key_hash=_key_hash(key), created_at=utcnow()
+    )
+    session.add(api_key)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="api_key.create",
+        object_type="api_key",
+        object_id=api_key.id,
+        details={"user_id": user.id, "name": name, "prefix": prefix},
+    )
+    return api_key, key
+
+
+def get_api_key(session: Session, key_id: int) -> ApiKey:
+    api_key = repository.get_api_key(session, key_id)
+    if api_key is None:
+        raise NotFound(f"API key {key_id} not found", code="api_key_not_found")
+    return api_key
+
+
+def list_api_keys(session: Session, *, user_id: int | None = None) -> list[ApiKey]:
+    return repository.list_api_keys(session, user_id=user_id)
+
+
+def revoke_api_key(session: Session, *, api_key: ApiKey, actor: Actor) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="api_key.revoke",
+            object_type="api_key",
+            object_id=api_key.id,
+            details={"prefix": api_key.prefix},
+        )
+    return api_key
+
+
+def user_from_api_key(session: Session, key: str) -> User:
+    invalid = NotAuthenticated("the API key is invalid or revoked", code="invalid_api_key")
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        raise invalid
+    api_key = repository.get_api_key_by_prefix(session, parts[1])
+    if api_key is None or api_key.revoked_at is not None:
+        raise invalid
+    if not hmac.compare_digest(api_key.key_hash, _key_hash(key)):
+        raise invalid
+    user = repository.get_user(session, api_key.user_id)
+    if user is None or not user.is_active:
+        raise invalid
+    return user

@@ -1,0 +1,297 @@
+"""The ``ecites`` command: serve, migrate, users, api-keys, audit, permits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.core.actor import Actor, Role
+from app.core.config import Settings
+from app.core.db import make_engine, make_session_factory, unit_of_work
+from app.core.errors import DomainError
+
+cli = typer.Typer(
+    help="eCITES: electronic CITES permits for a Management Authority.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_cli = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+keys_cli = typer.Typer(
+    help="Manage API keys for machine clients (customs systems).", no_args_is_help=True
+)
+audit_cli = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+permits_cli = typer.Typer(help="Permit housekeeping.", no_args_is_help=True)
+orgs_cli = typer.Typer(help="Trading organisations.", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
+cli.add_typer(keys_cli, name="api-keys")
+cli.add_typer(audit_cli, name="audit")
+cli.add_typer(permits_cli, name="permits")
+cli.add_typer(orgs_cli, name="organisations")
+
+CLI_ACTOR = Actor(user_id=None, username="cli", role=Role.ADMIN)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError: show it plainly
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _factory(settings: Settings):  # type: ignore[no-untyped-def]
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_session_factory(make_engine(settings.effective_database_url))
+
+
+def _fail(exc: DomainError) -> None:
+    typer.echo(f"error [{exc.code}]: {exc.message}", err=True)
+    raise typer.Exit(1)
+
+
+def run_migrations(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "migrations"))
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    engine.dispose()
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database at ECITES_DATABASE_URL to the latest schema."""
+    settings = _settings()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_migrations(settings.effective_database_url)
+    typer.echo(f"database is at the latest schema ({_redact(settings.effective_database_url)})")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.command()
+def bootstrap() -> None:
+    """Create the first administrator if none exists (password from ECITES_ADMIN_PASSWORD or
+    generated and printed once)."""
+    from app.auth import service as auth_service
+
+    settings = _settings()
+    with unit_of_work(_factory(settings)) as session:
+        password = auth_service.ensure_first_admin(
+            session, username=settings.admin_username, password=settings.admin_password
+        )
+    if password is None:
+        typer.echo("an administrator exists already")
+    elif settings.admin_password:
+        typer.echo(
+            f"created administrator '{settings.admin_username}' "
+            "(password from ECITES_ADMIN_PASSWORD)"
+        )
+    else:
+        typer.echo(
+            f"created administrator '{settings.admin_username}' with password: "
+            f"{password}\n  (shown once: note it now)"
+        )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Run the HTTP service (API under /api/v1, OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    settings = _settings()
+    typer.echo(
+        f"eCITES for Party {settings.party} listening on http://{host}:{port}"
+        f"  (API docs: http://{host}:{port}/docs)"
+    )
+    typer.echo(
+        f"log in: POST http://{host}:{port}/api/v1/auth/token with user '{settings.admin_username}'"
+    )
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@users_cli.command("create")
+def users_create(
+    username: str,
+    role: Annotated[Role, typer.Option(help="trader, officer, customs or admin")],
+    full_name: Annotated[str, typer.Option(help="Display name")] = "",
+    organisation: Annotated[str | None, typer.Option(help="Trader's organisation name")] = None,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="ECITES_NEW_USER_PASSWORD",
+        ),
+    ] = "",
+) -> None:
+    """Create a user (a trader needs --organisation)."""
+    from app.auth import service as auth_service
+
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            org_id = (
+                auth_service.find_organisation(session, organisation).id if organisation else None
+            )
+            if len(password) < 12:
+                typer.echo("error: the password must have at least 12 characters", err=True)
+                raise typer.Exit(1)
+            user = auth_service.create_user(
+                session,
+                username=username,
+                full_name=full_name or username,
+                role=role,
+                password=password,
+                organisation_id=org_id,
+                actor=CLI_ACTOR,
+            )
+            typer.echo(f"created user {user.username} (id {user.id}, {user.role})")
+    except DomainError as exc:
+        _fail(exc)
+
+
+@users_cli.command("list")
+def users_list(
+    role: Annotated[Role | None, typer.Option(help="Only this role")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many")] = 100,
+) -> None:
+    """List users."""
+    from app.auth import service as auth_service
+
+    with unit_of_work(_factory(_settings())) as session:
+        users, total = auth_service.list_users(session, role=role, limit=limit)
+        for user in users:
+            state = "active" if user.is_active else "disabled"
+            typer.echo(
+                f"{user.id:>5}  {user.username:<24} {user.role:<8} {state:<8} "
+                f"org={user.organisation_id or '-'}"
+            )
+        typer.echo(f"{len(users)} of {total} users")
+
+
+@users_cli.command("disable")
+def users_disable(username: str) -> None:
+    """Disable a user: their tokens and API keys stop working at once."""
+    from app.auth import service as auth_service
+
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            user = auth_service.disable_user(
+                session, user=auth_service.find_user(session, username), actor=CLI_ACTOR
+            )
+            typer.echo(f"disabled {user.username}")
+    except DomainError as exc:
+        _fail(exc)
+
+
+@orgs_cli.command("create")
+def organisations_create(
+    name: str,
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2")],
+    address: Annotated[str, typer.Option(help="Postal address")],
+) -> None:
+    """Register a trading organisation."""
+    from app.auth import service as auth_service
+
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            org = auth_service.create_organisation(
+                session, name=name, address=address, country=country, actor=CLI_ACTOR
+            )
+            typer.echo(f"created organisation {org.name} (id {org.id})")
+    except DomainError as exc:
+        _fail(exc)
+
+
+@keys_cli.command("create")
+def api_keys_create(
+    username: Annotated[str, typer.Argument(help="The user the key acts as")],
+    name: Annotated[str, typer.Option(help="What the key is for")],
+) -> None:
+    """Create an API key; the secret is printed once."""
+    from app.auth import service as auth_service
+
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            api_key, key = auth_service.create_api_key(
+                session, user=auth_service.find_user(session, username), name=name, actor=CLI_ACTOR
+            )
+            typer.echo(
+                f"API key {api_key.id} ({api_key.prefix}) for {username}:\n{key}\n"
+                "(shown once: store it in the client's secret store)"
+            )
+    except DomainError as exc:
+        _fail(exc)
+
+
+@keys_cli.command("revoke")
+def api_keys_revoke(key_id: int) -> None:
+    """Revoke an API key by id."""
+    from app.auth import service as auth_service
+
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            api_key = auth_service.revoke_api_key(
+                session, api_key=auth_service.get_api_key(session, key_id), actor=CLI_ACTOR
+            )
+            typer.echo(f"revoked API key {api_key.id} ({api_key.prefix})")
+    except DomainError as exc:
+        _fail(exc)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Re-walk the hash chain; exit 1 and name the first broken link if it is broken."""
+    from app.audit import service as audit_service
+
+    with unit_of_work(_factory(_settings())) as session:
+        report = audit_service.verify_chain(session)
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.events_checked} events")
+        return
+    typer.echo(
+        f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason} "
+        f"({report.events_checked} events verified before it)",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+@permits_cli.command("expire")
+def permits_expire() -> None:
+    """Mark valid permits past their validity date as expired."""
+    from app.workflow import service as workflow_service
+
+    with unit_of_work(_factory(_settings())) as session:
+        count = workflow_service.expire_due_permits(session)
+    typer.echo(f"{count} permit(s) expired")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""Versioned CITES code lists: purpose, source, appendix, unit, term, country, document type."""

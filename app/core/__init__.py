@@ -1,0 +1,1 @@
+"""Framework-free foundations: settings, database, domain errors, clock."""

@@ -1,0 +1,97 @@
+"""One typed settings object, read from ``ECITES_*`` environment variables.
+
+Nothing reads the environment at import time: callers build ``Settings()`` and pass it on.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
+Profile = Literal["embedded", "production"]
+
+
+class Settings(BaseSettings):
+    """Service configuration. Every field is an ``ECITES_<NAME>`` environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ECITES_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    profile: Profile = Field(
+        "embedded",
+        description="'embedded' (SQLite, generated secrets) or 'production' (explicit secrets).",
+    )
+    party: str = Field("CH", description="ISO 3166-1 alpha-2 code of this Management Authority.")
+    data_dir: Path = Field(Path("var"), description="Where the SQLite database and keys live.")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite at <data_dir>/ecites.db."
+    )
+    secret_key: str = Field("change-me", description="Signs login tokens (JWT, HS256).")
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="Largest request body.")
+    token_minutes: int = Field(60, ge=1, le=24 * 60, description="Login token lifetime.")
+    permit_number_format: str = Field(
+        "{yy}{party}{serial:06d}",
+        description="Permit number template; fields: yy, yyyy, party, serial.",
+    )
+    admin_username: str = Field("admin", description="First administrator's user name.")
+    admin_password: str = Field(
+        "", description="First administrator's password; empty means generate and print once."
+    )
+
+    @field_validator("party")
+    @classmethod
+    def _party_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", value):
+            raise ValueError("ECITES_PARTY must be an ISO 3166-1 alpha-2 code such as 'CH'")
+        return value
+
+    @field_validator("permit_number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        try:
+            sample = value.format(yy="26", yyyy="2026", party="CH", serial=999999)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"invalid permit number template: {exc}") from exc
+        if "{serial" not in value:
+            raise ValueError("the permit number template must contain {serial}")
+        if len(sample) > 35:
+            raise ValueError("permit numbers are at most 35 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.profile != "embedded" and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "ECITES_SECRET_KEY is a placeholder; set a long random value in production"
+            )
+        if self.profile != "embedded" and len(self.secret_key) < 32:
+            raise ValueError("ECITES_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ecites.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The JWT key. In the embedded profile a placeholder is replaced by a generated key
+        kept in ``<data_dir>/secret_key`` (mode 0600), so tokens survive restarts."""
+        if self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key

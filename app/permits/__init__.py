@@ -1,0 +1,1 @@
+"""Issued permits and certificates: numbering, validity, cancellation and replacement."""

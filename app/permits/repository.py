@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.permits.models import Permit, PermitNumberSequence
+from app.permits.schemas import PermitFilter
+
+
+def next_serial(session: Session, *, party: str, year: int) -> int:
+    """Atomically take the next serial for (party, year); the row stays locked until commit."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(PermitNumberSequence)
+        .values(party=party, year=year, last_serial=1)
+        .on_conflict_do_update(
+            index_elements=[PermitNumberSequence.party, PermitNumberSequence.year],
+            set_={"last_serial": PermitNumberSequence.last_serial + 1},
+        )
+        .returning(PermitNumberSequence.last_serial)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def get(session: Session, permit_id: int, *, for_update: bool = False) -> Permit | None:
+    query = select(Permit).where(Permit.id == permit_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def get_by_number(session: Session, party: str, number: str) -> Permit | None:
+    return session.scalar(
+        select(Permit).where(Permit.issuing_party == party, Permit.number == number)
+    )
+
+
+def numbers_by_id(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Permit.id, Permit.number).where(Permit.id.in_(ids)))
+    return {row.id: row.number for row in rows}
+
+
+def _filtered(flt: PermitFilter) -> Select[Permit]:
+    query = select(Permit)
+    if flt.organisation_id is not None:
+        query = query.where(Permit.organisation_id == flt.organisation_id)
+    if flt.statuses:
+        query = query.where(Permit.status.in_(flt.statuses))
+    if flt.document_type:
+        query = query.where(Permit.document_type == flt.document_type)
+    if flt.number:
+        query = query.where(Permit.number == flt.number)
+    if flt.issued_from:
+        query = query.where(Permit.issued_at >= flt.issued_from)
+    if flt.issued_to:
+        query = query.where(Permit.issued_at < flt.issued_to)
+    return query
+
+
+def list_page(
+    session: Session, flt: PermitFilter, *, limit: int, offset: int
+) -> tuple[list[Permit], int]:
+    query = _filtered(flt)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Permit.issued_at.desc(), Permit.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def due_for_expiry(session: Session, *, today: date, limit: int) -> list[Permit]:
+    return list(
+        session.scalars(
+            select(Permit)
+            .where(Permit.status == "valid", Permit.valid_until < today)
+            .order_by(Permit.id)
+            .limit(limit)
+        )
+    )
+
+
+def set_status(session: Session, permit_ids: list[int], status: str, at: datetime) -> None:
+    session.execute(
+        update(Permit).where(Permit.id.in_(permit_ids)).values(status=status, status_changed_at=at)
+    )

@@ -1,0 +1,172 @@
+"""Issuing, cancelling and replacing permits. State checks are the workflow's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from app.applications.models import Application
+from app.audit import service as audit
+from app.codelists import lists
+from app.core.actor import Actor, Role
+from app.core.clock import add_months, utcnow
+from app.core.errors import InvalidInput, NotFound, PermissionDenied
+from app.permits import repository
+from app.permits.models import Permit
+from app.permits.schemas import PermitFilter
+
+VALID = "valid"
+
+
+def format_number(template: str, *, party: str, year: int, serial: int) -> str:
+    return template.format(yy=f"{year % 100:02d}", yyyy=f"{year:04d}", party=party, serial=serial)
+
+
+def allocate_number(session: Session, *, party: str, year: int, template: str) -> str:
+    """The next permit number for this Party and year: no gaps, no duplicates (the sequence
+    row is updated in the issuing transaction and locked until it commits)."""
+    serial = repository.next_serial(session, party=party, year=year)
+    return format_number(template, party=party, year=year, serial=serial)
+
+
+def validity_until(
+    document_type: str, subtype: str | None, issued_on: date, requested: date | None
+) -> date:
+    """Latest allowed validity for the document type, or the officer's shorter date."""
+    latest = add_months(issued_on, lists.validity_months(document_type, subtype))
+    if requested is None:
+        return latest
+    if requested < issued_on:
+        raise InvalidInput(
+            "valid_until is before the issue date",
+            code="invalid_validity",
+            details={"valid_until": requested.isoformat(), "issued_on": issued_on.isoformat()},
+        )
+    if requested > latest:
+        raise InvalidInput(
+            f"valid_until may be at most {latest.isoformat()} for document type {document_type}",
+            code="validity_too_long",
+            details={"valid_until": requested.isoformat(), "latest": latest.isoformat()},
+        )
+    return requested
+
+
+def issue_permit(
+    session: Session,
+    *,
+    application: Application,
+    officer: Actor,
+    party: str,
+    number_template: str,
+    valid_until: date | None = None,
+    replaces: Permit | None = None,
+    replacement_reason: str | None = None,
+    now: datetime | None = None,
+) -> Permit:
+    now = now or utcnow()
+    today = now.date()
+    until = validity_until(application.document_type, application.other_subtype, today, valid_until)
+    number = allocate_number(session, party=party, year=now.year, template=number_template)
+    permit = Permit(
+        number=number,
+        issuing_party=party,
+        document_type=application.document_type,
+        application_id=application.id,
+        organisation_id=application.organisation_id,
+        status=VALID,
+        issued_at=now,
+        issued_by_id=officer.user_id,
+        valid_from=today,
+        valid_until=until,
+        replaces_permit_id=replaces.id if replaces else None,
+        replacement_reason=replacement_reason,
+    )
+    session.add(permit)
+    session.flush()
+    details: dict[str, object] = {
+        "number": number,
+        "application_id": application.id,
+        "valid_until": until.isoformat(),
+    }
+    if replaces is not None:
+        details.update(replaces=replaces.number, reason=replacement_reason)
+    audit.record(
+        session,
+        actor=officer,
+        action="permit.issue",
+        object_type="permit",
+        object_id=permit.id,
+        details=details,
+    )
+    return permit
+
+
+def change_status(
+    session: Session,
+    *,
+    permit: Permit,
+    status: str,
+    reason: str | None,
+    actor: Actor,
+    action: str,
+    details: dict[str, object] | None = None,
+) -> Permit:
+    permit.status = status
+    permit.status_changed_at = utcnow()
+    permit.status_reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        object_type="permit",
+        object_id=permit.id,
+        details={"number": permit.number, "status": status, "reason": reason, **(details or {})},
+    )
+    return permit
+
+
+def _visible_organisation(actor: Actor) -> int | None:
+    if actor.role is Role.TRADER:
+        if actor.organisation_id is None:
+            raise PermissionDenied("trader without organisation", code="role_not_allowed")
+        return actor.organisation_id
+    if actor.role in (Role.OFFICER, Role.ADMIN, Role.CUSTOMS):
+        return None
+    raise PermissionDenied("this role cannot read permits", code="role_not_allowed")
+
+
+def get_permit(
+    session: Session, permit_id: int, *, actor: Actor, for_update: bool = False
+) -> Permit:
+    own = _visible_organisation(actor)
+    permit = repository.get(session, permit_id, for_update=for_update)
+    if permit is None or (own is not None and permit.organisation_id != own):
+        raise NotFound(
+            f"permit {permit_id} not found", code="permit_not_found", details={"id": permit_id}
+        )
+    return permit
+
+
+def list_permits(
+    session: Session, *, actor: Actor, flt: PermitFilter, limit: int, offset: int
+) -> tuple[list[Permit], int]:
+    own = _visible_organisation(actor)
+    if own is not None:
+        if flt.organisation_id not in (None, own):
+            raise PermissionDenied(
+                "traders see only their own organisation's permits", code="other_organisation"
+            )
+        flt = PermitFilter(**{**flt.__dict__, "organisation_id": own})
+    return repository.list_page(session, flt, limit=limit, offset=offset)
+
+
+def replaced_numbers(session: Session, permits: list[Permit]) -> dict[int, str]:
+    """Numbers of the permits these replace (Box 5), in one query."""
+    ids = {p.replaces_permit_id for p in permits if p.replaces_permit_id is not None}
+    return repository.numbers_by_id(session, ids)
+
+
+def due_for_expiry(session: Session, *, today: date, limit: int = 500) -> list[Permit]:
+    return repository.due_for_expiry(session, today=today, limit=limit)

@@ -1,0 +1,181 @@
+"""HTTP for every status change: the application's review loop, issuance, cancellation and
+replacement of permits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends
+from sqlalchemy.orm import Session
+
+from app.api.deps import SessionDep, SettingsDep, require_role
+from app.api.errors import ERROR_RESPONSES
+from app.applications import service as applications_service
+from app.applications.models import Application
+from app.applications.schemas import ApplicationIn, ApplicationRead
+from app.core.actor import Actor, Role
+from app.permits import service as permits_service
+from app.permits.router import permit_read
+from app.permits.schemas import PermitCancel, PermitIssue, PermitRead, PermitReplace
+from app.workflow import service
+from app.workflow.schemas import RefuseBody, ReturnBody
+
+router = APIRouter(tags=["workflow"], responses=ERROR_RESPONSES)
+Trader = Annotated[Actor, Depends(require_role(Role.TRADER))]
+Officer = Annotated[Actor, Depends(require_role(Role.OFFICER))]
+
+
+def _application(session: Session, application_id: int, actor: Actor) -> Application:
+    return applications_service.get_application(
+        session, application_id, actor=actor, for_update=True
+    )
+
+
+@router.put(
+    "/applications/{application_id}",
+    response_model=ApplicationRead,
+    summary="Edit a draft or a returned application (trader)",
+)
+def edit_application(
+    application_id: int, body: ApplicationIn, session: SessionDep, actor: Trader
+) -> ApplicationRead:
+    application = service.edit_application(
+        session, application=_application(session, application_id, actor), data=body, actor=actor
+    )
+    return ApplicationRead.model_validate(application)
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    response_model=ApplicationRead,
+    summary="Submit (or resubmit after changes) for review (trader)",
+)
+def submit(application_id: int, session: SessionDep, actor: Trader) -> ApplicationRead:
+    return ApplicationRead.model_validate(
+        service.submit_application(
+            session, application=_application(session, application_id, actor), actor=actor
+        )
+    )
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response_model=ApplicationRead,
+    summary="Withdraw an application before a decision (trader)",
+)
+def withdraw(application_id: int, session: SessionDep, actor: Trader) -> ApplicationRead:
+    return ApplicationRead.model_validate(
+        service.withdraw_application(
+            session, application=_application(session, application_id, actor), actor=actor
+        )
+    )
+
+
+@router.post(
+    "/applications/{application_id}/approve",
+    response_model=ApplicationRead,
+    summary="Approve a submitted application (officer)",
+)
+def approve(application_id: int, session: SessionDep, actor: Officer) -> ApplicationRead:
+    return ApplicationRead.model_validate(
+        service.approve_application(
+            session, application=_application(session, application_id, actor), officer=actor
+        )
+    )
+
+
+@router.post(
+    "/applications/{application_id}/refuse",
+    response_model=ApplicationRead,
+    summary="Refuse a submitted application, with the reason (officer)",
+)
+def refuse(
+    application_id: int, body: RefuseBody, session: SessionDep, actor: Officer
+) -> ApplicationRead:
+    return ApplicationRead.model_validate(
+        service.refuse_application(
+            session,
+            application=_application(session, application_id, actor),
+            officer=actor,
+            reason=body.reason,
+        )
+    )
+
+
+@router.post(
+    "/applications/{application_id}/return",
+    response_model=ApplicationRead,
+    summary="Return to the trader for changes, with a comment (officer)",
+)
+def return_for_changes(
+    application_id: int, body: ReturnBody, session: SessionDep, actor: Officer
+) -> ApplicationRead:
+    return ApplicationRead.model_validate(
+        service.return_application(
+            session,
+            application=_application(session, application_id, actor),
+            officer=actor,
+            comment=body.comment,
+        )
+    )
+
+
+@router.post(
+    "/applications/{application_id}/issue",
+    response_model=PermitRead,
+    status_code=201,
+    summary="Issue the permit for an approved application (officer)",
+)
+def issue(
+    application_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Officer,
+    body: Annotated[PermitIssue | None, Body()] = None,
+) -> PermitRead:
+    permit = service.issue_permit(
+        session,
+        application=_application(session, application_id, actor),
+        officer=actor,
+        party=settings.party,
+        number_template=settings.permit_number_format,
+        valid_until=body.valid_until if body else None,
+    )
+    return permit_read(permit, {})
+
+
+@router.post(
+    "/permits/{permit_id}/cancel",
+    response_model=PermitRead,
+    summary="Cancel a valid permit, with the reason (officer)",
+)
+def cancel(permit_id: int, body: PermitCancel, session: SessionDep, actor: Officer) -> PermitRead:
+    permit = service.cancel_permit(
+        session,
+        permit=permits_service.get_permit(session, permit_id, actor=actor, for_update=True),
+        officer=actor,
+        reason=body.reason,
+    )
+    return permit_read(permit, {})
+
+
+@router.post(
+    "/permits/{permit_id}/replace",
+    response_model=PermitRead,
+    status_code=201,
+    summary="Replace a permit: issues a new number stating the old one (officer)",
+)
+def replace(
+    permit_id: int, body: PermitReplace, session: SessionDep, settings: SettingsDep, actor: Officer
+) -> PermitRead:
+    old = permits_service.get_permit(session, permit_id, actor=actor, for_update=True)
+    new = service.replace_permit(
+        session,
+        permit=old,
+        officer=actor,
+        reason=body.reason,
+        party=settings.party,
+        number_template=settings.permit_number_format,
+        valid_until=body.valid_until,
+    )
+    return permit_read(new, {old.id: old.number})

@@ -1,0 +1,166 @@
+"""Use cases that change a status. Each checks the transitions table, changes the object and
+writes the audit event in the caller's transaction (the caller commits once)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from app.applications import service as applications_service
+from app.applications.models import Application
+from app.applications.schemas import ApplicationIn
+from app.audit import service as audit
+from app.core.actor import Actor
+from app.core.clock import utcnow
+from app.permits import service as permits_service
+from app.permits.models import Permit
+from app.workflow.transitions import Action, Entity, next_state
+
+
+def _move(
+    session: Session, application: Application, action: Action, actor: Actor, **details: object
+) -> Application:
+    previous = application.status
+    application.status = next_state(Entity.APPLICATION, previous, action, actor.role)
+    application.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"application.{action.value}",
+        object_type="application",
+        object_id=application.id,
+        details={"from": previous, "to": application.status, **details},
+    )
+    return application
+
+
+def edit_application(
+    session: Session, *, application: Application, data: ApplicationIn, actor: Actor
+) -> Application:
+    next_state(Entity.APPLICATION, application.status, Action.EDIT, actor.role)
+    return applications_service.replace_content(
+        session, application=application, data=data, actor=actor
+    )
+
+
+def submit_application(session: Session, *, application: Application, actor: Actor) -> Application:
+    application.submitted_at = utcnow()
+    return _move(session, application, Action.SUBMIT, actor)
+
+
+def withdraw_application(
+    session: Session, *, application: Application, actor: Actor
+) -> Application:
+    return _move(session, application, Action.WITHDRAW, actor)
+
+
+def approve_application(
+    session: Session, *, application: Application, officer: Actor
+) -> Application:
+    application.decided_at = utcnow()
+    application.decided_by_id = officer.user_id
+    return _move(session, application, Action.APPROVE, officer)
+
+
+def refuse_application(
+    session: Session, *, application: Application, officer: Actor, reason: str
+) -> Application:
+    application.refusal_reason = reason
+    application.decided_at = utcnow()
+    application.decided_by_id = officer.user_id
+    return _move(session, application, Action.REFUSE, officer, reason=reason)
+
+
+def return_application(
+    session: Session, *, application: Application, officer: Actor, comment: str
+) -> Application:
+    application.officer_comment = comment
+    return _move(session, application, Action.RETURN, officer, comment=comment)
+
+
+def issue_permit(
+    session: Session,
+    *,
+    application: Application,
+    officer: Actor,
+    party: str,
+    number_template: str,
+    valid_until: date | None = None,
+) -> Permit:
+    """Issue the permit for an approved application: number, validity, audit."""
+    _move(session, application, Action.ISSUE, officer)
+    return permits_service.issue_permit(
+        session,
+        application=application,
+        officer=officer,
+        party=party,
+        number_template=number_template,
+        valid_until=valid_until,
+    )
+
+
+def cancel_permit(session: Session, *, permit: Permit, officer: Actor, reason: str) -> Permit:
+    status = next_state(Entity.PERMIT, permit.status, Action.CANCEL, officer.role)
+    return permits_service.change_status(
+        session, permit=permit, status=status, reason=reason, actor=officer, action="permit.cancel"
+    )
+
+
+def replace_permit(
+    session: Session,
+    *,
+    permit: Permit,
+    officer: Actor,
+    reason: str,
+    party: str,
+    number_template: str,
+    valid_until: date | None = None,
+) -> Permit:
+    """Replace a permit: the old one becomes ``replaced``; the new one, issued from the same
+    application with a new number, states the old number and the reason (Box 5)."""
+    status = next_state(Entity.PERMIT, permit.status, Action.REPLACE, officer.role)
+    application = applications_service.get_application(
+        session, permit.application_id, actor=officer
+    )
+    replacement = permits_service.issue_permit(
+        session,
+        application=application,
+        officer=officer,
+        party=party,
+        number_template=number_template,
+        valid_until=valid_until,
+        replaces=permit,
+        replacement_reason=reason,
+    )
+    permits_service.change_status(
+        session,
+        permit=permit,
+        status=status,
+        reason=reason,
+        actor=officer,
+        action="permit.replace",
+        details={"replaced_by": replacement.number},
+    )
+    return replacement
+
+
+def expire_due_permits(session: Session, *, now: datetime | None = None) -> int:
+    """Mark valid permits past their validity as expired. Returns how many."""
+    now = now or utcnow()
+    system = Actor.system("expiry")
+    count = 0
+    for permit in permits_service.due_for_expiry(session, today=now.date()):
+        status = next_state(Entity.PERMIT, permit.status, Action.EXPIRE, None)
+        permits_service.change_status(
+            session,
+            permit=permit,
+            status=status,
+            reason=None,
+            actor=system,
+            action="permit.expire",
+            details={"valid_until": permit.valid_until.isoformat()},
+        )
+        count += 1
+    return count
