@@ -72,7 +72,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def _empty_tables(engine: Engine) -> None:
-    tables = [t for t in reversed(metadata().sorted_tables)]
+    tables = list(reversed(metadata().sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
