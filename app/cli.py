@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from app.core.actor import Actor, Role
 from app.core.config import Settings
@@ -41,10 +44,18 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _factory(settings: Settings):  # type: ignore[no-untyped-def]
+@contextmanager
+def _session(settings: Settings | None = None) -> Iterator[Session]:
+    """One unit of work on the configured database; the engine is closed afterwards."""
+    settings = settings or _settings()
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_session_factory(make_engine(settings.effective_database_url))
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _fail(exc: DomainError) -> None:
@@ -89,7 +100,7 @@ def bootstrap() -> None:
     from app.auth import service as auth_service
 
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
+    with _session(settings) as session:
         password = auth_service.ensure_first_admin(
             session, username=settings.admin_username, password=settings.admin_password
         )
@@ -155,7 +166,7 @@ def users_create(
     from app.auth import service as auth_service
 
     try:
-        with unit_of_work(_factory(_settings())) as session:
+        with _session() as session:
             org_id = (
                 auth_service.find_organisation(session, organisation).id if organisation else None
             )
@@ -184,7 +195,7 @@ def users_list(
     """List users."""
     from app.auth import service as auth_service
 
-    with unit_of_work(_factory(_settings())) as session:
+    with _session() as session:
         users, total = auth_service.list_users(session, role=role, limit=limit)
         for user in users:
             state = "active" if user.is_active else "disabled"
@@ -201,7 +212,7 @@ def users_disable(username: str) -> None:
     from app.auth import service as auth_service
 
     try:
-        with unit_of_work(_factory(_settings())) as session:
+        with _session() as session:
             user = auth_service.disable_user(
                 session, user=auth_service.find_user(session, username), actor=CLI_ACTOR
             )
@@ -220,7 +231,7 @@ def organisations_create(
     from app.auth import service as auth_service
 
     try:
-        with unit_of_work(_factory(_settings())) as session:
+        with _session() as session:
             org = auth_service.create_organisation(
                 session, name=name, address=address, country=country, actor=CLI_ACTOR
             )
@@ -238,7 +249,7 @@ def api_keys_create(
     from app.auth import service as auth_service
 
     try:
-        with unit_of_work(_factory(_settings())) as session:
+        with _session() as session:
             api_key, key = auth_service.create_api_key(
                 session, user=auth_service.find_user(session, username), name=name, actor=CLI_ACTOR
             )
@@ -256,7 +267,7 @@ def api_keys_revoke(key_id: int) -> None:
     from app.auth import service as auth_service
 
     try:
-        with unit_of_work(_factory(_settings())) as session:
+        with _session() as session:
             api_key = auth_service.revoke_api_key(
                 session, api_key=auth_service.get_api_key(session, key_id), actor=CLI_ACTOR
             )
@@ -270,7 +281,7 @@ def audit_verify() -> None:
     """Re-walk the hash chain; exit 1 and name the first broken link if it is broken."""
     from app.audit import service as audit_service
 
-    with unit_of_work(_factory(_settings())) as session:
+    with _session() as session:
         report = audit_service.verify_chain(session)
     if report.ok:
         typer.echo(f"audit chain intact: {report.events_checked} events")
@@ -288,7 +299,7 @@ def permits_expire() -> None:
     """Mark valid permits past their validity date as expired."""
     from app.workflow import service as workflow_service
 
-    with unit_of_work(_factory(_settings())) as session:
+    with _session() as session:
         count = workflow_service.expire_due_permits(session)
     typer.echo(f"{count} permit(s) expired")
 

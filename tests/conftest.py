@@ -108,14 +108,14 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Engine):  # type: ignore[no-untyped-def]
+def app(settings: Settings, db: Engine):
     from app.main import create_app
 
     return create_app(settings, engine=db)
 
 
 @pytest.fixture
-def api(app, session_factory: sessionmaker[Session]) -> Iterator[Api]:  # type: ignore[no-untyped-def]
+def api(app, session_factory: sessionmaker[Session]) -> Iterator[Api]:
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,10 +28,11 @@ def get_head(session: Session) -> AuditChainHead:
     return head or AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
 
 
-def iter_events(session: Session) -> Iterator[AuditEvent]:
-    yield from session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    )
+def iter_events(session: Session) -> Generator[AuditEvent, None, None]:
+    """All events in order, streamed; close the iterator when stopping early."""
+    query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
+    with session.scalars(query) as result:
+        yield from result
 
 
 def list_events(

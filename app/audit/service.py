@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,35 +81,28 @@ def verify_chain(session: Session) -> ChainReport:
     """Re-walk the chain from the first event; report the first broken link."""
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    checked = 0
-    for event in repository.iter_events(session):
-        if event.seq != expected_seq:
-            return ChainReport(
-                False,
-                checked,
-                expected_seq,
-                f"event {expected_seq} is missing (next present is {event.seq})",
-            )
-        if event.prev_hash != prev_hash:
-            return ChainReport(
-                False, checked, event.seq, "prev_hash does not match the previous event's hash"
-            )
-        if _digest(event) != event.hash:
-            return ChainReport(
-                False, checked, event.seq, "contents do not match the recorded hash (row altered)"
-            )
-        prev_hash = event.hash
-        expected_seq += 1
-        checked += 1
+    with closing(repository.iter_events(session)) as events:
+        for event in events:
+            checked = expected_seq - 1
+            if event.seq != expected_seq:
+                reason = f"event {expected_seq} is missing (next present is {event.seq})"
+                return ChainReport(False, checked, expected_seq, reason)
+            if event.prev_hash != prev_hash:
+                reason = "prev_hash does not match the previous event's hash"
+                return ChainReport(False, checked, event.seq, reason)
+            if _digest(event) != event.hash:
+                reason = "contents do not match the recorded hash (row altered)"
+                return ChainReport(False, checked, event.seq, reason)
+            prev_hash = event.hash
+            expected_seq += 1
+    checked = expected_seq - 1
     head = repository.get_head(session)
-    if head.last_seq != expected_seq - 1 or head.last_hash != prev_hash:
-        return ChainReport(
-            False,
-            checked,
-            expected_seq,
+    if head.last_seq != checked or head.last_hash != prev_hash:
+        reason = (
             f"chain head records {head.last_seq} events but {checked} are present"
-            " (events deleted from the end)",
+            " (events deleted from the end)"
         )
+        return ChainReport(False, checked, expected_seq, reason)
     return ChainReport(True, checked)
 
 

@@ -1,0 +1,89 @@
+"""The `ecites` command on a real database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.core.db import unit_of_work
+from app.permits.models import Permit
+from tests.factories import PASSWORD, Api
+
+
+@pytest.fixture
+def run(database_url: str, db: Engine, tmp_path: Path):
+    runner = CliRunner()
+    env = {
+        "ECITES_DATABASE_URL": database_url,
+        "ECITES_DATA_DIR": str(tmp_path),
+        "ECITES_ADMIN_PASSWORD": "",
+        "ECITES_NEW_USER_PASSWORD": PASSWORD,
+    }
+
+    def invoke(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli, list(args), env=env)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return invoke
+
+
+def test_every_command_has_help(run) -> None:
+    assert "serve" in run("--help")
+    for command in (
+        ["serve"],
+        ["migrate"],
+        ["bootstrap"],
+        ["users", "create"],
+        ["users", "list"],
+        ["users", "disable"],
+        ["api-keys", "create"],
+        ["api-keys", "revoke"],
+        ["audit", "verify"],
+        ["permits", "expire"],
+        ["organisations", "create"],
+    ):
+        assert "Usage" in run(*command, "--help")
+
+
+def test_bootstrap_users_and_keys(run) -> None:
+    out = run("bootstrap")
+    assert "created administrator 'admin' with password:" in out
+    assert "an administrator exists already" in run("bootstrap")
+    run("organisations", "create", "Orchids Ltd", "--country", "CH", "--address", "Bern")
+    assert "created user alice" in run(
+        "users", "create", "alice", "--role", "trader", "--organisation", "Orchids Ltd"
+    )
+    assert "alice" in run("users", "list", "--role", "trader")
+    missing_org = run("users", "create", "bob", "--role", "trader", code=1)
+    assert "organisation_required" in missing_org
+    run("users", "create", "border", "--role", "customs")
+    key_out = run("api-keys", "create", "border", "--name", "customs gateway")
+    assert "ecites_" in key_out
+    assert "revoked API key 1" in run("api-keys", "revoke", "1")
+    assert "disabled alice" in run("users", "disable", "alice")
+    listing = run("users", "list")
+    assert "alice" in listing
+    assert "disabled" in listing
+    assert "user_not_found" in run("users", "disable", "nobody", code=1)
+    assert "intact" in run("audit", "verify")
+
+
+def test_permits_expire(run, api: Api, session_factory: sessionmaker[Session]) -> None:
+    permit = api.issued_permit(api.trader(), api.user("officer"))
+    assert "0 permit(s) expired" in run("permits", "expire")
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    with unit_of_work(session_factory) as session:
+        session.execute(
+            update(Permit).where(Permit.id == permit["id"]).values(valid_until=yesterday)
+        )
+    assert "1 permit(s) expired" in run("permits", "expire")
+    with unit_of_work(session_factory) as session:
+        status = session.scalar(select(Permit.status).where(Permit.id == permit["id"]))
+    assert status == "expired"
