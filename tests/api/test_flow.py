@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
 from tests.factories import Api, application_body
 
 
@@ -200,3 +204,25 @@ def test_issue_with_shorter_validity_and_replace(api: Api) -> None:
     assert c.get(f"/api/v1/permits/{old['id']}", headers=officer).json()["status"] == "replaced"
     listed = c.get("/api/v1/permits", headers=trader, params={"status": "valid"}).json()
     assert [p["number"] for p in listed["items"]] == [new["number"]]
+
+
+def test_a_failed_commit_is_never_reported_as_success(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request's transaction commits before the response is sent: if the commit fails,
+    the client gets an error, and nothing was stored."""
+    trader = api.trader()
+
+    def failing_commit(self: Session) -> None:
+        raise OSError("disk full")
+
+    quiet_client = TestClient(api.client.app, raise_server_exceptions=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(Session, "commit", failing_commit)
+        response = quiet_client.post(
+            "/api/v1/applications", headers=trader, json=application_body()
+        )
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert "disk full" not in response.text  # no internals leak
+    assert api.client.get("/api/v1/applications", headers=trader).json()["total"] == 0
