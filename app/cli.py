@@ -100,10 +100,14 @@ def bootstrap() -> None:
     from app.auth import service as auth_service
 
     settings = _settings()
-    with _session(settings) as session:
-        password = auth_service.ensure_first_admin(
-            session, username=settings.admin_username, password=settings.admin_password
-        )
+    try:
+        with _session(settings) as session:
+            password = auth_service.ensure_first_admin(
+                session, username=settings.admin_username, password=settings.admin_password
+            )
+    except DomainError as exc:
+        _fail(exc)
+        return
     if password is None:
         typer.echo("an administrator exists already")
     elif settings.admin_password:

@@ -87,3 +87,19 @@ def test_permits_expire(run, api: Api, session_factory: sessionmaker[Session]) -
     with unit_of_work(session_factory) as session:
         status = session.scalar(select(Permit.status).where(Permit.id == permit["id"]))
     assert status == "expired"
+
+
+def test_bootstrap_refuses_a_short_admin_password(
+    database_url: str, db: Engine, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["bootstrap"],
+        env={
+            "ECITES_DATABASE_URL": database_url,
+            "ECITES_DATA_DIR": str(tmp_path),
+            "ECITES_ADMIN_PASSWORD": "short",
+        },
+    )
+    assert result.exit_code == 1
+    assert "at least 12 characters" in result.output

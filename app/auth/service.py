@@ -24,6 +24,7 @@ _hasher = PasswordHash.recommended()  # argon2id
 # A hash compared against when the user does not exist, so timing does not reveal user names.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 API_KEY_PREFIX = "ecites"
+MIN_PASSWORD_LENGTH = 12
 JWT_ALGORITHM = "HS256"
 
 
@@ -207,6 +208,11 @@ def ensure_first_admin(session: Session, *, username: str, password: str) -> str
     was created (generated when ``password`` is empty), else None."""
     if repository.count_users(session, role=Role.ADMIN.value) > 0:
         return None
+    if password and len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"ECITES_ADMIN_PASSWORD must have at least {MIN_PASSWORD_LENGTH} characters",
+            code="password_too_short",
+        )
     chosen = password or secrets.token_urlsafe(18)
     create_user(
         session,
@@ -223,7 +229,10 @@ def ensure_first_admin(session: Session, *, username: str, password: str) -> str
 # --- login tokens --------------------------------------------------------------------------
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User:
+def authenticate(
+    session: Session, *, username: str, password: str, remote_addr: str | None = None
+) -> User:
+    """The user for these credentials; a successful login is audited."""
     user = repository.get_user_by_username(session, username)
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     valid = _hasher.verify(password, stored)
@@ -231,6 +240,13 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
         raise NotAuthenticated(
             "invalid user name or password, or account disabled", code="invalid_credentials"
         )
+    audit.record(
+        session,
+        actor=actor_for(user, remote_addr),
+        action="auth.login",
+        object_type="user",
+        object_id=user.id,
+    )
     return user
 
 

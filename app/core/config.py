@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
+import pycountry
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -49,7 +50,9 @@ class Settings(BaseSettings):
     @classmethod
     def _party_code(cls, value: str) -> str:
         value = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", value):
+        if not re.fullmatch(r"[A-Z]{2}", value) or (
+            value != "EU" and pycountry.countries.get(alpha_2=value) is None
+        ):
             raise ValueError("ECITES_PARTY must be an ISO 3166-1 alpha-2 code such as 'CH'")
         return value
 
@@ -62,6 +65,11 @@ class Settings(BaseSettings):
             raise ValueError(f"invalid permit number template: {exc}") from exc
         if "{serial" not in value:
             raise ValueError("the permit number template must contain {serial}")
+        if "{yy}" not in value and "{yyyy}" not in value:
+            raise ValueError(
+                "the permit number template must contain {yy} or {yyyy}: serials restart "
+                "every year, so numbers without the year would repeat"
+            )
         if len(sample) > 35:
             raise ValueError("permit numbers are at most 35 characters")
         return value

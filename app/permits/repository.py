@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -82,10 +82,4 @@ def due_for_expiry(session: Session, *, today: date, limit: int) -> list[Permit]
             .order_by(Permit.id)
             .limit(limit)
         )
-    )
-
-
-def set_status(session: Session, permit_ids: list[int], status: str, at: datetime) -> None:
-    session.execute(
-        update(Permit).where(Permit.id.in_(permit_ids)).values(status=status, status_changed_at=at)
     )

@@ -151,16 +151,17 @@ def expire_due_permits(session: Session, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     system = Actor.system("expiry")
     count = 0
-    for permit in permits_service.due_for_expiry(session, today=now.date()):
-        status = next_state(Entity.PERMIT, permit.status, Action.EXPIRE, None)
-        permits_service.change_status(
-            session,
-            permit=permit,
-            status=status,
-            reason=None,
-            actor=system,
-            action="permit.expire",
-            details={"valid_until": permit.valid_until.isoformat()},
-        )
-        count += 1
+    while batch := permits_service.due_for_expiry(session, today=now.date()):
+        for permit in batch:
+            status = next_state(Entity.PERMIT, permit.status, Action.EXPIRE, None)
+            permits_service.change_status(
+                session,
+                permit=permit,
+                status=status,
+                reason=None,
+                actor=system,
+                action="permit.expire",
+                details={"valid_until": permit.valid_until.isoformat()},
+            )
+        count += len(batch)
     return count

@@ -39,13 +39,15 @@ def test_embedded_generates_and_keeps_a_secret(tmp_path: Path) -> None:
     assert Settings(data_dir=tmp_path).resolved_secret_key() == first
 
 
-@pytest.mark.parametrize("party", ["C", "CHE", "1A", ""])
+@pytest.mark.parametrize("party", ["C", "CHE", "1A", "", "QQ"])
 def test_party_must_be_iso_alpha2(party: str) -> None:
     with pytest.raises(ValidationError, match="ISO 3166-1"):
         Settings(party=party)
 
 
-@pytest.mark.parametrize("template", ["{party}", "{serial:06d}{nope}", "{yy}{party}{serial:40d}"])
+@pytest.mark.parametrize(
+    "template", ["{party}", "{serial:06d}{nope}", "{yy}{party}{serial:40d}", "{party}{serial:06d}"]
+)
 def test_bad_number_templates_are_refused(template: str) -> None:
     with pytest.raises(ValidationError):
         Settings(permit_number_format=template)
