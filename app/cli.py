@@ -67,9 +67,11 @@ def run_migrations(url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    root = Path(__file__).resolve().parent.parent
-    config = Config(str(root / "alembic.ini"))
-    config.set_main_option("script_location", str(root / "migrations"))
+    import migrations
+
+    # The migrations ship as the `migrations` package, beside `app` (source tree or install).
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
     engine = make_engine(url)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
