@@ -1,0 +1,239 @@
+"""``python -m bench``: run the benchmarks, print a table, write bench/results/latest.json."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import issuance, listing
+from bench.databases import BACKENDS, SQLITE_SYNCHRONOUS, Database, Databases
+from bench.report import progress, write_json
+from bench.summary import summary
+
+BENCHMARKS = ("issuance", "listing")
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+
+
+@dataclass(frozen=True)
+class Profile:
+    issuances: int
+    permits: int
+    queue: int
+    organisations: int
+    requests: int
+
+
+FULL = Profile(issuances=2_000, permits=100_000, queue=2_000, organisations=300, requests=200)
+QUICK = Profile(issuances=200, permits=5_000, queue=200, organisations=50, requests=30)
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="eCITES benchmarks: issuance throughput and officer listing latency, on "
+        "SQLite and PostgreSQL. Reports figures and ratios to the targets; never fails on "
+        "timings (it fails only if a result is wrong, e.g. a gap in permit numbers).",
+        epilog="Example: python -m bench issuance --backend sqlite. See bench/README.md.",
+    )
+    p.add_argument(
+        "benchmark",
+        nargs="?",
+        choices=("all", *BENCHMARKS),
+        default="all",
+        help="which benchmark to run (default: all)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("all", *BACKENDS),
+        default="all",
+        help="database backend (default: all)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a small smoke run: {QUICK.issuances} issuances, {QUICK.permits:,} permits, "
+        f"{QUICK.requests} requests per query kind",
+    )
+    sizes = p.add_argument_group("sizes (override the profile; the full run's in brackets)")
+    for flag, value, text in (
+        ("--issuances", FULL.issuances, "permits to issue"),
+        ("--permits", FULL.permits, "permits in the listing database"),
+        ("--queue", FULL.queue, "applications in the review queue"),
+        ("--organisations", FULL.organisations, "trading organisations"),
+        ("--requests", FULL.requests, "timed requests per query kind"),
+    ):
+        sizes.add_argument(flag, type=positive, metavar="N", help=f"{text} [{value:,}]")
+    env = p.add_argument_group("environment")
+    env.add_argument("--seed", type=int, default=2026, help="random seed for the data [2026]")
+    env.add_argument(
+        "--work-dir",
+        type=Path,
+        help="where the SQLite databases go (default: the system temp dir); "
+        "fsync cost depends on the disk",
+    )
+    env.add_argument(
+        "--sqlite-synchronous",
+        choices=SQLITE_SYNCHRONOUS,
+        help="what-if: override the service's PRAGMA synchronous=FULL on the benchmark's "
+        "SQLite engine (the service itself is unchanged)",
+    )
+    env.add_argument(
+        "--pg-fsync",
+        choices=("on", "off"),
+        default="on",
+        help="PostgreSQL durability: 'on' as in production (default), 'off' as in the tests",
+    )
+    env.add_argument(
+        "--sqlite-analyze",
+        action="store_true",
+        help="what-if: run ANALYZE on SQLite after seeding (the service never does, so by "
+        "default it is not run; PostgreSQL is always analyzed, as autovacuum would)",
+    )
+    env.add_argument(
+        "--output", type=Path, default=RESULTS, help=f"results file (default: {RESULTS})"
+    )
+    return p
+
+
+def profile(args: argparse.Namespace) -> Profile:
+    base = QUICK if args.quick else FULL
+    return Profile(
+        issuances=args.issuances or base.issuances,
+        permits=args.permits or base.permits,
+        queue=args.queue or base.queue,
+        organisations=args.organisations or base.organisations,
+        requests=args.requests or base.requests,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    sizes = profile(args)
+    benchmarks = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
+    backends = BACKENDS if args.backend == "all" else (args.backend,)
+    machine = _machine()  # before the run loads it
+    results: list[dict[str, Any]] = []
+    with Databases(
+        work_dir=args.work_dir,
+        sqlite_synchronous=args.sqlite_synchronous,
+        pg_fsync=args.pg_fsync == "on",
+    ) as databases:
+        for name in benchmarks:
+            for backend in backends:
+                results.append(_run_safely(databases, name, backend, sizes, args))
+    payload = {"meta": {**_meta(args, argv, sizes), **machine}, "results": results}
+    write_json(args.output, payload)
+    print(summary(results))
+    progress(f"results written to {args.output}")
+    return 0 if all(_correct(r) for r in results) else 1
+
+
+def _run_safely(
+    databases: Databases, name: str, backend: str, sizes: Profile, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One benchmark on one backend; a failure is recorded and the others still run."""
+    rng = random.Random(f"{args.seed}-{name}")  # the same data on every backend
+    try:
+        with databases.open(backend, name) as db:
+            return _run_one(name, db, sizes, rng, args)
+    except Exception as exc:
+        progress(f"[{backend}] {name} FAILED: {type(exc).__name__}: {exc}")
+        return {"benchmark": name, "backend": backend, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _run_one(
+    name: str, db: Database, sizes: Profile, rng: random.Random, args: argparse.Namespace
+) -> dict[str, Any]:
+    if name == "issuance":
+        return issuance.run(db, count=sizes.issuances, rng=rng)
+    return listing.run(
+        db,
+        sizes=listing.Sizes(
+            permits=sizes.permits, queue=sizes.queue, organisations=sizes.organisations
+        ),
+        requests=sizes.requests,
+        rng=rng,
+        sqlite_analyze=args.sqlite_analyze,
+    )
+
+
+def _correct(result: dict[str, Any]) -> bool:
+    """Only correctness can fail a run: numbers and the audit chain, never a timing."""
+    if "error" in result:
+        return False
+    checks = result.get("checks")
+    if checks is None:
+        return True
+    return bool(
+        checks["numbers_contiguous"]
+        and checks["duplicate_numbers"] == 0
+        and checks["audit_chain_ok"]
+        and checks["audit_events_checked"] == checks["audit_events_expected"]
+    )
+
+
+def _meta(args: argparse.Namespace, argv: Sequence[str] | None, sizes: Profile) -> dict[str, Any]:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    return {
+        "finished_at": datetime.now(UTC).isoformat(),
+        "command": " ".join(["python", "-m", "bench", *arguments]),
+        "profile": "quick" if args.quick else "full",
+        "sizes": sizes.__dict__,
+        "seed": args.seed,
+        "sqlite_synchronous_override": args.sqlite_synchronous,
+        "pg_fsync": args.pg_fsync,
+        "sqlite_analyze": args.sqlite_analyze,
+    }
+
+
+def _machine() -> dict[str, Any]:
+    """Where and when: timings only compare on the same, otherwise idle, machine."""
+    return {
+        "started_at": datetime.now(UTC).isoformat(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite_library": sqlite3.sqlite_version,
+        "git_head": _git_head(),
+    }
+
+
+def _cpu_model() -> str | None:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _git_head() -> str | None:
+    """The checked-out commit, read from .git without running git."""
+    git = Path(__file__).resolve().parent.parent / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            return (git / head[5:]).read_text().strip()
+        return head
+    except OSError:
+        return None

@@ -1,0 +1,85 @@
+"""The short human table printed at the end of a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.report import table
+
+
+def summary(results: list[dict[str, Any]]) -> str:
+    sections = []
+    failed = [r for r in results if "error" in r]
+    results = [r for r in results if "error" not in r]
+    issued = [r for r in results if r["benchmark"] == "issuance"]
+    if issued:
+        sections.append(_issuance_table(issued))
+    listed = [r for r in results if r["benchmark"] == "listing"]
+    if listed:
+        sections.append(_listing_table(listed))
+    sections += [f"FAILED {r['benchmark']} on {r['backend']}: {r['error']}" for r in failed]
+    return "\n\n".join(sections)
+
+
+def _issuance_table(results: list[dict[str, Any]]) -> str:
+    headers = (
+        *("backend", "durability", "permits", "permits/s", "x 500/s", "mean ms", "p95 ms"),
+        *("cpu ms", "commit share", "numbers 1..N", "audit chain"),
+    )
+    rows = [
+        (
+            r["backend"],
+            _durability(r["database"]),
+            r["issuances"],
+            r["permits_per_second"],
+            r["ratio_to_target"],
+            r["latency"]["mean_ms"],
+            r["latency"]["p95_ms"],
+            r["process_cpu_ms_per_issuance"],
+            f"{r['commit_share']:.0%}",
+            r["checks"]["numbers_contiguous"] and r["checks"]["duplicate_numbers"] == 0,
+            r["checks"]["audit_chain_ok"],
+        )
+        for r in results
+    ]
+    return "Issuance (approve + issue + number + audit, one transaction each)\n" + table(
+        headers, rows
+    )
+
+
+def _listing_table(results: list[dict[str, Any]]) -> str:
+    headers = ("backend", "query", "p50 ms", "p95 ms", "p99 ms", "x 50ms", "service p95", "rows")
+    rows = []
+    for r in results:
+        for kind, k in r["kinds"].items():
+            rows.append(
+                (
+                    r["backend"],
+                    kind,
+                    k["latency"]["p50_ms"],
+                    k["latency"]["p95_ms"],
+                    k["latency"]["p99_ms"],
+                    k["ratio_p95_to_target"],
+                    k["service_latency"]["p95_ms"],
+                    _rows(k["rows_matched"]),
+                )
+            )
+    datasets = "".join(
+        f"\n  {r['backend']}: {r['dataset']['permits']:,} permits, "
+        f"{r['dataset']['applications'].get('submitted', 0):,} in the queue"
+        + ("" if r["dataset"]["analyzed"] else ", no planner statistics (no ANALYZE)")
+        for r in results
+    )
+    title = f"Officer listings over HTTP (target: p95 < 50 ms){datasets}\n"
+    return title + table(headers, rows)
+
+
+def _durability(facts: dict[str, str]) -> str:
+    if "synchronous" in facts:
+        return f"synchronous={facts['synchronous']}"
+    return f"fsync={facts.get('fsync', '?')}"
+
+
+def _rows(matched: dict[str, int]) -> str:
+    low, high = matched["min"], matched["max"]
+    return f"{low:,}" if low == high else f"{low:,}-{high:,}"
