@@ -80,7 +80,7 @@ def _issue_one(
     start = time.perf_counter()
     with unit_of_work(factory) as session:
         application = applications_service.get_application(
-            session, application_id, actor=officer, for_update=True
+            session, application_id, actor=officer, for_update=True, with_lines=False
         )
         workflow_service.approve_application(session, application=application, officer=officer)
         workflow_service.issue_permit(

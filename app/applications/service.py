@@ -101,11 +101,19 @@ def _visible_organisation(actor: Actor) -> int | None:
 
 
 def get_application(
-    session: Session, application_id: int, *, actor: Actor, for_update: bool = False
+    session: Session,
+    application_id: int,
+    *,
+    actor: Actor,
+    for_update: bool = False,
+    with_lines: bool = True,
 ) -> Application:
-    """The application if the actor may see it; another organisation's is 'not found'."""
+    """The application if the actor may see it; another organisation's is 'not found'.
+    ``with_lines=False`` skips loading the lines (status changes that do not read them)."""
     organisation_id = _visible_organisation(actor)
-    application = repository.get(session, application_id, for_update=for_update)
+    application = repository.get(
+        session, application_id, for_update=for_update, with_lines=with_lines
+    )
     if application is None or (
         organisation_id is not None and application.organisation_id != organisation_id
     ):

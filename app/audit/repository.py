@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -8,11 +9,16 @@ from sqlalchemy.orm import Session
 from app.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 HEAD_ID = 1
+_HEAD_KEY = "audit_chain_head"
 
 
 def lock_head(session: Session) -> AuditChainHead:
     """The chain head, locked until commit (FOR UPDATE on PostgreSQL; SQLite transactions
     already hold the write lock). Created on first use."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None and cached[0] is transaction:
+        return cast(AuditChainHead, cached[1])  # locked already in this transaction
     head = session.execute(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
     ).scalar_one_or_none()
@@ -20,6 +26,7 @@ def lock_head(session: Session) -> AuditChainHead:
         head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
         session.add(head)
         session.flush()
+    session.info[_HEAD_KEY] = (transaction, head)
     return head
 
 

@@ -64,8 +64,7 @@ def record(
     event.hash = _digest(event)
     head.last_seq = event.seq
     head.last_hash = event.hash
-    session.add(event)
-    session.flush()
+    session.add(event)  # written by the next flush, at the latest at commit
     return event
 
 

@@ -24,7 +24,6 @@ def _move(
     previous = application.status
     application.status = next_state(Entity.APPLICATION, previous, action, actor.role)
     application.updated_at = utcnow()
-    session.flush()
     audit.record(
         session,
         actor=actor,
