@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth import service as auth_service
 from app.core.actor import Actor, Role
 from app.core.config import Settings
+from app.core.db import begin_read_only
 from app.core.errors import NotAuthenticated, PermissionDenied
 
 
@@ -26,6 +27,8 @@ def get_session(request: Request) -> Iterator[Session]:
     factory: sessionmaker[Session] = request.app.state.session_factory
     session = factory()
     try:
+        if request.method in ("GET", "HEAD"):
+            begin_read_only(session)
         yield session
         session.commit()
     except BaseException:

@@ -2,7 +2,8 @@
 
 SQLite (embedded default) is opened in WAL mode with foreign keys on, and every transaction
 starts with ``BEGIN IMMEDIATE`` so that writers queue on the database lock instead of failing
-half-way with "database is locked". PostgreSQL is used as it is.
+half-way with "database is locked"; read-only work (``begin_read_only``) starts a deferred
+transaction instead. PostgreSQL is used as it is.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ NAMING_CONVENTION = {
 # so ids taken from a request are checked against it before any query.
 MAX_ID = 2**31 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+READ_ONLY_OPTION = "ecites_read_only"
+
+
+def begin_read_only(session: Session) -> None:
+    """Start the session's transaction as a reader. On SQLite it then takes no write lock, so
+    reads never queue behind writers (a write attempted in it fails instead of waiting)."""
+    session.connection(execution_options={READ_ONLY_OPTION: True})
 
 
 class Base(DeclarativeBase):
@@ -84,7 +94,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front; readers read a WAL snapshot without it.
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.factories import Api
+from tests.factories import Api, application_body
 
 
 def test_health_reports_a_reachable_database(api: Api) -> None:
@@ -36,3 +37,16 @@ def test_unknown_route_is_json(api: Api) -> None:
     response = api.client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_reads_do_not_wait_for_a_writer(api: Api, db: Engine) -> None:
+    """On SQLite, GET requests read a snapshot instead of queueing for the write lock."""
+    trader = api.trader()
+    api.client.post("/api/v1/applications", headers=trader, json=application_body())
+    with db.connect() as writer:
+        writer.execute(text("UPDATE application SET special_conditions = 'pending'"))
+        # a read queued for the write lock would fail after the busy timeout instead
+        response = api.client.get("/api/v1/applications", headers=trader)
+        writer.rollback()
+    assert response.status_code == 200
+    assert response.json()["items"][0]["status"] == "draft"
