@@ -10,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import DomainError
@@ -77,8 +78,23 @@ def install(app: FastAPI) -> None:
             )
         return error_response(422, "validation_error", "the request is not valid", details)
 
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the schemas let through (PostgreSQL stores no NUL
+        # character in text, for one): bad input, not a server fault. The request's
+        # transaction has been rolled back, so nothing changed.
+        log.warning(
+            "database refused a value on %s %s: %s", request.method, request.url.path, exc.orig
+        )
+        return error_response(422, "invalid_value", "a value in the request cannot be stored")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's answer to a body it cannot decode: JSON must be UTF-8.
+            return error_response(
+                400, "malformed_json", "the request body is not valid JSON (not UTF-8)"
+            )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(
             exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)

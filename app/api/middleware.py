@@ -39,20 +39,29 @@ class BodySizeLimit:
                 if declared > self.limit:
                     await self._reject(send)
                     return
+        # No (or a false) Content-Length: count the body as it streams in. The 413 is sent
+        # the moment the limit is passed, because the framework turns an error raised while it
+        # reads the body into an answer of its own (a 400); that answer is then dropped.
         received = 0
         response_started = False
+        rejected = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, rejected
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    if not response_started and not rejected:
+                        rejected = True
+                        await self._reject(send)
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal response_started
+            if rejected:
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
@@ -60,7 +69,7 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
-            if not response_started:
+            if not response_started and not rejected:
                 await self._reject(send)
 
     async def _reject(self, send: Send) -> None:

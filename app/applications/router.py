@@ -17,6 +17,7 @@ from app.applications.schemas import (
     DocumentType,
 )
 from app.core.actor import Actor, Role
+from app.core.db import RowId
 
 router = APIRouter(prefix="/applications", tags=["applications"], responses=ERROR_RESPONSES)
 Trader = Annotated[Actor, Depends(require_role(Role.TRADER))]
@@ -48,7 +49,7 @@ def list_applications(
         list[str] | None, Query(alias="status", description="One or more states")
     ] = None,
     document_type: DocumentType | None = None,
-    organisation_id: Annotated[int | None, Query(description="The trader's organisation")] = None,
+    organisation_id: Annotated[RowId | None, Query(description="The trader's organisation")] = None,
     submitted_from: datetime | None = None,
     submitted_to: datetime | None = None,
     sort: Annotated[str, Query(pattern=r"^-?(created_at|submitted_at)$")] = "-created_at",
@@ -73,7 +74,7 @@ def list_applications(
 
 
 @router.get("/{application_id}", response_model=ApplicationRead, summary="One application")
-def get_application(application_id: int, session: SessionDep, actor: Reader) -> ApplicationRead:
+def get_application(application_id: RowId, session: SessionDep, actor: Reader) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.get_application(session, application_id, actor=actor)
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from app.codelists import lists
+from app.core.schemas import InputModel
 
 # "Genus", "Genus species", "Genus species subspecies", "Genus spp.", "Family spp.",
 # optionally with a hybrid sign: "Genus x species". No authors, no trade names.
@@ -59,7 +60,7 @@ DocumentNumber = Annotated[str, Field(min_length=1, max_length=35)]
 DocumentType = Literal["E", "R", "I", "O"]
 
 
-class Counterparty(BaseModel):
+class Counterparty(InputModel):
     """The other side of the trade: the importer (Box 3) for E, R and O documents; the
     exporter or re-exporter (Box 4) for an import permit."""
 
@@ -70,7 +71,7 @@ class Counterparty(BaseModel):
     country: CountryCode
 
 
-class ApplicationLineIn(BaseModel):
+class ApplicationLineIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     scientific_name: ScientificName = Field(description="Box 7")
@@ -90,7 +91,7 @@ class ApplicationLineIn(BaseModel):
     marks: str | None = Field(None, max_length=2000, description="Box 9 marks, tags, chips")
 
 
-class ApplicationIn(BaseModel):
+class ApplicationIn(InputModel):
     """The application's content: used to create a draft and to edit it."""
 
     model_config = ConfigDict(extra="forbid")

@@ -29,6 +29,7 @@ from app.auth.schemas import (
     UserRead,
 )
 from app.core.actor import Actor, Role
+from app.core.db import RowId
 
 router = APIRouter(responses=ERROR_RESPONSES)
 Admin = Annotated[Actor, Depends(require_role(Role.ADMIN))]
@@ -123,7 +124,7 @@ def list_users(
     limit: Limit = 50,
     offset: Offset = 0,
     role: Role | None = None,
-    organisation_id: int | None = None,
+    organisation_id: RowId | None = None,
     active: bool | None = None,
 ) -> UserList:
     items, total = service.list_users(
@@ -145,7 +146,7 @@ def list_users(
     tags=["users"],
     summary="Disable a user: their tokens and API keys stop working (admin)",
 )
-def disable_user(user_id: int, session: SessionDep, actor: Admin) -> UserRead:
+def disable_user(user_id: RowId, session: SessionDep, actor: Admin) -> UserRead:
     user = service.disable_user(session, user=service.get_user(session, user_id), actor=actor)
     return UserRead.model_validate(user)
 
@@ -171,7 +172,7 @@ def create_api_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> Api
     summary="List API keys (admin); secrets are never shown again",
 )
 def list_api_keys(
-    session: SessionDep, _actor: Admin, user_id: int | None = None
+    session: SessionDep, _actor: Admin, user_id: RowId | None = None
 ) -> list[ApiKeyRead]:
     return [ApiKeyRead.model_validate(k) for k in service.list_api_keys(session, user_id=user_id)]
 
@@ -182,7 +183,7 @@ def list_api_keys(
     tags=["api-keys"],
     summary="Revoke an API key (admin)",
 )
-def revoke_api_key(key_id: int, session: SessionDep, actor: Admin) -> ApiKeyRead:
+def revoke_api_key(key_id: RowId, session: SessionDep, actor: Admin) -> ApiKeyRead:
     api_key = service.revoke_api_key(
         session, api_key=service.get_api_key(session, key_id), actor=actor
     )

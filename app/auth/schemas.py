@@ -6,9 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.codelists import lists
 from app.core.actor import Role
+from app.core.db import RowId
+from app.core.schemas import InputModel
 
 
-class OrganisationCreate(BaseModel):
+class OrganisationCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
@@ -38,14 +40,14 @@ class OrganisationList(BaseModel):
     offset: int
 
 
-class UserCreate(BaseModel):
+class UserCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=3, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
     full_name: str = Field(min_length=1, max_length=200)
     role: Role
     password: str = Field(min_length=12, max_length=256)
-    organisation_id: int | None = Field(
+    organisation_id: RowId | None = Field(
         None, description="Required for traders: the organisation they act for."
     )
 
@@ -69,7 +71,7 @@ class UserList(BaseModel):
     offset: int
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=1, max_length=80)
@@ -82,10 +84,10 @@ class TokenRead(BaseModel):
     expires_at: datetime
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int = Field(description="The (machine) user the key acts as, e.g. a customs system.")
+    user_id: RowId = Field(description="The (machine) user the key acts as, e.g. a customs system.")
     name: str = Field(min_length=1, max_length=120)
 
 

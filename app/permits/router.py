@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from app.api.deps import Limit, Offset, SessionDep, require_role
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
+from app.core.db import RowId
 from app.permits import service
 from app.permits.models import Permit
 from app.permits.schemas import PermitFilter, PermitList, PermitRead
@@ -34,7 +35,7 @@ def list_permits(
     status_: Annotated[list[str] | None, Query(alias="status")] = None,
     document_type: Annotated[str | None, Query(pattern="^[ERIO]$")] = None,
     number: Annotated[str | None, Query(max_length=35)] = None,
-    organisation_id: int | None = None,
+    organisation_id: RowId | None = None,
     issued_from: datetime | None = None,
     issued_to: datetime | None = None,
 ) -> PermitList:
@@ -54,6 +55,6 @@ def list_permits(
 
 
 @router.get("/{permit_id}", response_model=PermitRead, summary="One permit")
-def get_permit(permit_id: int, session: SessionDep, actor: Reader) -> PermitRead:
+def get_permit(permit_id: RowId, session: SessionDep, actor: Reader) -> PermitRead:
     permit = service.get_permit(session, permit_id, actor=actor)
     return permit_read(permit, service.replaced_numbers(session, [permit]))

@@ -5,8 +5,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.schemas import InputModel
 
-class PermitIssue(BaseModel):
+
+class PermitIssue(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     valid_until: date | None = Field(
@@ -14,13 +16,13 @@ class PermitIssue(BaseModel):
     )
 
 
-class PermitCancel(BaseModel):
+class PermitCancel(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=3, max_length=2000)
 
 
-class PermitReplace(BaseModel):
+class PermitReplace(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(

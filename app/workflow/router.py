@@ -14,6 +14,7 @@ from app.applications import service as applications_service
 from app.applications.models import Application
 from app.applications.schemas import ApplicationIn, ApplicationRead
 from app.core.actor import Actor, Role
+from app.core.db import RowId
 from app.permits import service as permits_service
 from app.permits.router import permit_read
 from app.permits.schemas import PermitCancel, PermitIssue, PermitRead, PermitReplace
@@ -37,7 +38,7 @@ def _application(session: Session, application_id: int, actor: Actor) -> Applica
     summary="Edit a draft or a returned application (trader)",
 )
 def edit_application(
-    application_id: int, body: ApplicationIn, session: SessionDep, actor: Trader
+    application_id: RowId, body: ApplicationIn, session: SessionDep, actor: Trader
 ) -> ApplicationRead:
     application = service.edit_application(
         session, application=_application(session, application_id, actor), data=body, actor=actor
@@ -50,7 +51,7 @@ def edit_application(
     response_model=ApplicationRead,
     summary="Submit (or resubmit after changes) for review (trader)",
 )
-def submit(application_id: int, session: SessionDep, actor: Trader) -> ApplicationRead:
+def submit(application_id: RowId, session: SessionDep, actor: Trader) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.submit_application(
             session, application=_application(session, application_id, actor), actor=actor
@@ -63,7 +64,7 @@ def submit(application_id: int, session: SessionDep, actor: Trader) -> Applicati
     response_model=ApplicationRead,
     summary="Withdraw an application before a decision (trader)",
 )
-def withdraw(application_id: int, session: SessionDep, actor: Trader) -> ApplicationRead:
+def withdraw(application_id: RowId, session: SessionDep, actor: Trader) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.withdraw_application(
             session, application=_application(session, application_id, actor), actor=actor
@@ -76,7 +77,7 @@ def withdraw(application_id: int, session: SessionDep, actor: Trader) -> Applica
     response_model=ApplicationRead,
     summary="Approve a submitted application (officer)",
 )
-def approve(application_id: int, session: SessionDep, actor: Officer) -> ApplicationRead:
+def approve(application_id: RowId, session: SessionDep, actor: Officer) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.approve_application(
             session, application=_application(session, application_id, actor), officer=actor
@@ -90,7 +91,7 @@ def approve(application_id: int, session: SessionDep, actor: Officer) -> Applica
     summary="Refuse a submitted application, with the reason (officer)",
 )
 def refuse(
-    application_id: int, body: RefuseBody, session: SessionDep, actor: Officer
+    application_id: RowId, body: RefuseBody, session: SessionDep, actor: Officer
 ) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.refuse_application(
@@ -108,7 +109,7 @@ def refuse(
     summary="Return to the trader for changes, with a comment (officer)",
 )
 def return_for_changes(
-    application_id: int, body: ReturnBody, session: SessionDep, actor: Officer
+    application_id: RowId, body: ReturnBody, session: SessionDep, actor: Officer
 ) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.return_application(
@@ -127,7 +128,7 @@ def return_for_changes(
     summary="Issue the permit for an approved application (officer)",
 )
 def issue(
-    application_id: int,
+    application_id: RowId,
     session: SessionDep,
     settings: SettingsDep,
     actor: Officer,
@@ -149,7 +150,7 @@ def issue(
     response_model=PermitRead,
     summary="Cancel a valid permit, with the reason (officer)",
 )
-def cancel(permit_id: int, body: PermitCancel, session: SessionDep, actor: Officer) -> PermitRead:
+def cancel(permit_id: RowId, body: PermitCancel, session: SessionDep, actor: Officer) -> PermitRead:
     permit = service.cancel_permit(
         session,
         permit=permits_service.get_permit(session, permit_id, actor=actor, for_update=True),
@@ -166,7 +167,11 @@ def cancel(permit_id: int, body: PermitCancel, session: SessionDep, actor: Offic
     summary="Replace a permit: issues a new number stating the old one (officer)",
 )
 def replace(
-    permit_id: int, body: PermitReplace, session: SessionDep, settings: SettingsDep, actor: Officer
+    permit_id: RowId,
+    body: PermitReplace,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Officer,
 ) -> PermitRead:
     old = permits_service.get_permit(session, permit_id, actor=actor, for_update=True)
     new = service.replace_permit(
