@@ -55,11 +55,19 @@ _HTTP_CODES = {
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """One entry per field: where, what kind, a message; a failed domain check (an unknown
+    code, say) also gives its stable code and details (which list, which version)."""
     out = []
     for err in exc.errors():
-        out.append(
-            {"loc": list(err.get("loc", ())), "type": err.get("type"), "message": err.get("msg")}
-        )
+        item: dict[str, Any] = {
+            "loc": list(err.get("loc", ())),
+            "type": err.get("type"),
+            "message": err.get("msg"),
+        }
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, DomainError):
+            item.update(code=cause.code, message=cause.message, details=cause.details)
+        out.append(item)
     return out
 
 

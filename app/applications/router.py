@@ -13,6 +13,7 @@ from app.applications.schemas import (
     ApplicationIn,
     ApplicationList,
     ApplicationRead,
+    ApplicationState,
     ApplicationSummary,
     DocumentType,
 )
@@ -46,7 +47,7 @@ def list_applications(
     limit: Limit = 50,
     offset: Offset = 0,
     status_: Annotated[
-        list[str] | None, Query(alias="status", description="One or more states")
+        list[ApplicationState] | None, Query(alias="status", description="One or more states")
     ] = None,
     document_type: DocumentType | None = None,
     organisation_id: Annotated[RowId | None, Query(description="The trader's organisation")] = None,

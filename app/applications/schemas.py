@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -60,6 +61,18 @@ DocumentNumber = Annotated[str, Field(min_length=1, max_length=35)]
 DocumentType = Literal["E", "R", "I", "O"]
 
 
+class ApplicationState(StrEnum):
+    """An application's states; the moves between them are app/workflow/transitions.py's."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    ISSUED = "issued"
+
+
 class Counterparty(InputModel):
     """The other side of the trade: the importer (Box 3) for E, R and O documents; the
     exporter or re-exporter (Box 4) for an import permit."""
@@ -79,7 +92,7 @@ class ApplicationLineIn(InputModel):
     description: str | None = Field(None, max_length=2000, description="Box 9")
     term_code: TermCode = Field(description="Box 9 term code")
     quantity: Decimal = Field(gt=0, max_digits=18, decimal_places=3, description="Box 11")
-    unit_code: UnitCode = None
+    unit_code: UnitCode = Field(None, validate_default=True)
     appendix: Appendix = Field(description="Box 10: I, II or III")
     source_code: SourceCode = Field(description="Box 10 source")
     origin_country: CountryCode | None = Field(None, description="Box 12")

@@ -11,7 +11,7 @@ from app.core.actor import Actor, Role
 from app.core.db import RowId
 from app.permits import service
 from app.permits.models import Permit
-from app.permits.schemas import PermitFilter, PermitList, PermitRead
+from app.permits.schemas import PermitFilter, PermitList, PermitRead, PermitState
 
 router = APIRouter(prefix="/permits", tags=["permits"], responses=ERROR_RESPONSES)
 Reader = Annotated[
@@ -32,7 +32,9 @@ def list_permits(
     actor: Reader,
     limit: Limit = 50,
     offset: Offset = 0,
-    status_: Annotated[list[str] | None, Query(alias="status")] = None,
+    status_: Annotated[
+        list[PermitState] | None, Query(alias="status", description="One or more states")
+    ] = None,
     document_type: Annotated[str | None, Query(pattern="^[ERIO]$")] = None,
     number: Annotated[str | None, Query(max_length=35)] = None,
     organisation_id: RowId | None = None,

@@ -2,10 +2,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.schemas import InputModel
+
+
+class PermitState(StrEnum):
+    """A permit's states; the moves between them are app/workflow/transitions.py's."""
+
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
 
 
 class PermitIssue(InputModel):

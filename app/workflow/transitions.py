@@ -5,31 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.applications.schemas import ApplicationState
 from app.core.actor import Role
 from app.core.errors import InvalidTransition, PermissionDenied
+from app.permits.schemas import PermitState
+
+__all__ = ["TRANSITIONS", "Action", "ApplicationState", "Entity", "PermitState", "next_state"]
 
 
 class Entity(StrEnum):
     APPLICATION = "application"
     PERMIT = "permit"
-
-
-class ApplicationState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    ISSUED = "issued"
-
-
-class PermitState(StrEnum):
-    VALID = "valid"
-    USED = "used"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    REPLACED = "replaced"
 
 
 class Action(StrEnum):

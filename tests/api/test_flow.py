@@ -226,3 +226,30 @@ def test_a_failed_commit_is_never_reported_as_success(
     assert response.json()["code"] == "internal_error"
     assert "disk full" not in response.text  # no internals leak
     assert api.client.get("/api/v1/applications", headers=trader).json()["total"] == 0
+
+
+def test_blank_or_omitted_unit_means_number(api: Api) -> None:
+    body = application_body()
+    del body["lines"][0]["unit_code"]
+    created = api.client.post("/api/v1/applications", headers=api.trader(), json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["lines"][0]["unit_code"] == "NAR"
+
+
+def test_unknown_code_names_the_list_and_its_version(api: Api) -> None:
+    body = application_body(purpose_code="K")
+    response = api.client.post("/api/v1/applications", headers=api.trader(), json=body)
+    assert response.status_code == 422
+    [problem] = response.json()["details"]
+    assert problem["loc"] == ["body", "purpose_code"]
+    assert problem["code"] == "unknown_code"
+    assert problem["details"]["list"] == "purpose"
+    assert problem["details"]["version"]
+
+
+def test_list_filters_refuse_unknown_states(api: Api) -> None:
+    officer = api.user("officer")
+    for path in ("/api/v1/applications", "/api/v1/permits"):
+        response = api.client.get(path, headers=officer, params={"status": "approvd"})
+        assert response.status_code == 422
+        assert response.json()["details"][0]["loc"] == ["query", "status", 0]
