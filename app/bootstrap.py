@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pycountry
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import Base, make_engine, make_session_factory
+from app.permits.document import IssuingAuthority
+from app.xml.schema import SchemaRegistry
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,22 @@ class Container:
     engine: Engine
     session_factory: sessionmaker[Session]
     secret_key: str
+    schema: SchemaRegistry
+    authority: IssuingAuthority
+
+
+def issuing_authority(settings: Settings) -> IssuingAuthority:
+    """This Management Authority as its permits name it (a generic name unless configured)."""
+    country = pycountry.countries.get(alpha_2=settings.party)
+    name = settings.authority_name or (
+        f"CITES Management Authority of {country.name if country else settings.party}"
+    )
+    return IssuingAuthority(
+        party=settings.party,
+        name=name,
+        address=settings.authority_address or None,
+        place_of_issue=settings.place_of_issue or None,
+    )
 
 
 def build(settings: Settings, *, engine: Engine | None = None) -> Container:
@@ -28,6 +47,8 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Container:
         engine=engine,
         session_factory=make_session_factory(engine),
         secret_key=settings.resolved_secret_key(),
+        schema=SchemaRegistry.load(settings.schema_dir),
+        authority=issuing_authority(settings),
     )
 
 

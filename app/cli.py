@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,8 @@ cli.add_typer(keys_cli, name="api-keys")
 cli.add_typer(audit_cli, name="audit")
 cli.add_typer(permits_cli, name="permits")
 cli.add_typer(orgs_cli, name="organisations")
+xml_cli = typer.Typer(help="CITES ePermit XML documents.", no_args_is_help=True)
+cli.add_typer(xml_cli, name="xml")
 
 CLI_ACTOR = Actor(user_id=None, username="cli", role=Role.ADMIN)
 
@@ -308,6 +311,63 @@ def permits_expire() -> None:
     with _session() as session:
         count = workflow_service.expire_due_permits(session)
     typer.echo(f"{count} permit(s) expired")
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)  # one byte more than allowed: the parser reports it
+    except OSError as exc:
+        typer.echo(f"error: cannot read {path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@xml_cli.command("validate")
+def xml_validate(
+    file: Annotated[Path, typer.Argument(help="The CITESEPermit XML file")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Validate a permit document layer by layer (well-formed, XSD, CITES rules).
+    Exit status 0 when valid, 1 when not."""
+    from app.xml.schema import SchemaRegistry
+    from app.xml.validation import validate_xml
+
+    settings = _settings()
+    report = validate_xml(
+        _read_file(file, settings.max_xml_bytes),
+        schema=SchemaRegistry.load(settings.schema_dir),
+        max_bytes=settings.max_xml_bytes,
+    )
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for layer in report.layers:
+            typer.echo(f"{layer.layer:<11} {layer.status}")
+            for problem in layer.problems:
+                where = f" at {problem.path}" if problem.path else ""
+                line = f" (line {problem.line})" if problem.line else ""
+                typer.echo(f"  {problem.severity}: [{problem.code}] {problem.message}{where}{line}")
+        typer.echo("valid" if report.valid else "NOT valid")
+    if not report.valid:
+        raise typer.Exit(1)
+
+
+@xml_cli.command("parse")
+def xml_parse(file: Annotated[Path, typer.Argument(help="The CITESEPermit XML file")]) -> None:
+    """Read a permit document leniently and print it as JSON, with the problems found.
+    Exit status 0 when a permit was read without errors, 1 otherwise."""
+    from app.xml.problems import has_errors
+    from app.xml.reader import read_permit_bytes
+    from app.xml.summary import document_summary
+
+    settings = _settings()
+    result = read_permit_bytes(
+        _read_file(file, settings.max_xml_bytes), max_bytes=settings.max_xml_bytes
+    )
+    summary = document_summary(result.document, result.problems)
+    typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    if result.document is None or has_errors(result.problems):
+        raise typer.Exit(1)
 
 
 def main() -> None:

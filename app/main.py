@@ -20,6 +20,7 @@ from app.codelists.router import router as codelists_router
 from app.core.config import Settings
 from app.permits.router import router as permits_router
 from app.workflow.router import router as workflow_router
+from app.xml.router import router as xml_router
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.session_factory = container.session_factory
     app.state.secret_key = container.secret_key
     app.state.engine = container.engine
+    app.state.schema = container.schema
+    app.state.authority = container.authority
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
 
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         permits_router,
         audit_router,
         codelists_router,
+        xml_router,
     ):
         api.include_router(router)
     app.include_router(api)

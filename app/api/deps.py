@@ -14,6 +14,8 @@ from app.core.actor import Actor, Role
 from app.core.config import Settings
 from app.core.db import begin_read_only
 from app.core.errors import NotAuthenticated, PermissionDenied
+from app.permits.document import IssuingAuthority
+from app.xml.schema import SchemaRegistry
 
 
 def get_settings(request: Request) -> Settings:
@@ -43,7 +45,19 @@ def get_secret_key(request: Request) -> str:
     return key
 
 
+def get_schema(request: Request) -> SchemaRegistry:
+    schema: SchemaRegistry = request.app.state.schema
+    return schema
+
+
+def get_authority(request: Request) -> IssuingAuthority:
+    authority: IssuingAuthority = request.app.state.authority
+    return authority
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SchemaDep = Annotated[SchemaRegistry, Depends(get_schema)]
+AuthorityDep = Annotated[IssuingAuthority, Depends(get_authority)]
 SecretKeyDep = Annotated[str, Depends(get_secret_key)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import DomainError
+from app.xml.writer import XmlOutputInvalid
 
 log = logging.getLogger("ecites.api")
 
@@ -106,6 +107,17 @@ def install(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(
             exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(XmlOutputInvalid)
+    async def _xml_output(request: Request, exc: XmlOutputInvalid) -> JSONResponse:
+        # Our own document failed our XSD: a fault of the service, never sent out.
+        log.error("permit XML failed the XSD on %s: %s", request.url.path, exc)
+        return error_response(
+            500,
+            "xml_output_invalid",
+            "the permit document could not be produced valid; it was "
+            "not sent, and the error has been logged",
         )
 
     @app.exception_handler(Exception)

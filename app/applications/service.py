@@ -125,6 +125,14 @@ def get_application(
     return application
 
 
+def get_for_document(session: Session, application_id: int) -> Application:
+    """An application with its lines, for rendering a permit the caller may already see."""
+    application = repository.get(session, application_id)
+    if application is None:
+        raise NotFound(f"application {application_id} not found", code="application_not_found")
+    return application
+
+
 def list_applications(
     session: Session, *, actor: Actor, flt: ApplicationFilter, limit: int, offset: int
 ) -> tuple[list[Application], int]:

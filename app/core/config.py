@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     admin_password: str = Field(
         "", description="First administrator's password; empty means generate and print once."
     )
+    authority_name: str = Field(
+        "", description="This Management Authority's name (Box 6); empty: a generic name."
+    )
+    authority_address: str = Field("", description="This Management Authority's address.")
+    place_of_issue: str = Field("", description="Place of issue printed on permits (Box 13).")
+    schema_dir: Path = Field(
+        Path(__file__).resolve().parents[2] / "schemas",
+        description="Directory of the XSDs (CITES ePermit); the source tree's schemas/.",
+    )
+    max_xml_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest XML document read or validated."
+    )
 
     @field_validator("party")
     @classmethod

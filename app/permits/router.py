@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
-from app.api.deps import Limit, Offset, SessionDep, require_role
+from app.api.deps import AuthorityDep, Limit, Offset, SchemaDep, SessionDep, require_role
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.core.db import RowId
@@ -53,6 +53,29 @@ def list_permits(
     replaced = service.replaced_numbers(session, items)
     return PermitList(
         items=[permit_read(p, replaced) for p in items], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get(
+    "/{permit_id}.xml",
+    response_class=Response,
+    summary="The permit as a CITES ePermit (toolkit v2) XML document, validated against the XSD",
+    responses={200: {"content": {"application/xml": {}}, "description": "CITESEPermit"}},
+)
+def get_permit_xml(
+    permit_id: RowId,
+    session: SessionDep,
+    actor: Reader,
+    authority: AuthorityDep,
+    schema: SchemaDep,
+) -> Response:
+    permit, xml = service.permit_xml(
+        session, permit_id, actor=actor, authority=authority, schema=schema
+    )
+    return Response(
+        content=xml,
+        media_type="application/xml",
+        headers={"Content-Disposition": f'inline; filename="{permit.number}.xml"'},
     )
 
 

@@ -6,15 +6,20 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from app.applications import service as applications_service
 from app.applications.models import Application
 from app.audit import service as audit
+from app.auth import service as auth_service
 from app.codelists import lists
 from app.core.actor import Actor, Role
 from app.core.clock import add_months, utcnow
 from app.core.errors import InvalidInput, NotFound, PermissionDenied
 from app.permits import repository
+from app.permits.document import IssuingAuthority, permit_document
 from app.permits.models import Permit
 from app.permits.schemas import PermitFilter
+from app.xml.schema import SchemaRegistry
+from app.xml.writer import to_bytes
 
 VALID = "valid"
 
@@ -170,3 +175,28 @@ def replaced_numbers(session: Session, permits: list[Permit]) -> dict[int, str]:
 
 def due_for_expiry(session: Session, *, today: date, limit: int = 500) -> list[Permit]:
     return repository.due_for_expiry(session, today=today, limit=limit)
+
+
+def permit_xml(
+    session: Session,
+    permit_id: int,
+    *,
+    actor: Actor,
+    authority: IssuingAuthority,
+    schema: SchemaRegistry,
+) -> tuple[Permit, bytes]:
+    """The permit's ``CITESEPermit`` XML, validated against the XSD before it is returned."""
+    permit = get_permit(session, permit_id, actor=actor)
+    application = applications_service.get_for_document(session, permit.application_id)
+    official = auth_service.get_user(session, permit.issued_by_id) if permit.issued_by_id else None
+    replaces = (
+        repository.get(session, permit.replaces_permit_id) if permit.replaces_permit_id else None
+    )
+    document = permit_document(
+        permit,
+        application,
+        authority=authority,
+        issuing_official=official.full_name if official else None,
+        replaces=replaces,
+    )
+    return permit, to_bytes(document, schema)

@@ -75,6 +75,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", f"{PERMIT}/replace"):            _row(UNAUTH, DENY,   DENY,   OK,     DENY,   DENY),
     ("GET", f"{V1}/permits"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("GET", PERMIT):                          _row(UNAUTH, OK,     HIDDEN, OK,     OK,     OK),
+    ("GET", f"{PERMIT}.xml"):                 _row(UNAUTH, OK,     HIDDEN, OK,     OK,     OK),
+    ("POST", f"{V1}/xml/validate"):           _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("GET", f"{V1}/audit/events"):            _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/audit/verify"):            _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/codelists"):               _row(OK,     OK,     OK,     OK,     OK,     OK),

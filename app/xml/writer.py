@@ -1,0 +1,413 @@
+"""The strict writer: ``PermitDocument`` -> ``CITESEPermit`` XML (toolkit v2 structure).
+
+``to_xml(document)`` builds the element tree; ``to_bytes(document, schema)`` validates it against
+our XSD (``schemas/CITESEPermit_2.xsd``) and serialises it, or raises ``XmlOutputInvalid`` with
+the XSD errors: no document leaves the service unvalidated. The same document always gives the
+same bytes.
+
+Output conventions
+------------------
+- Prefixes: ``cites`` = ``urn:un:unece:uncefact:data:standard:CITESEPermit:2`` (the root and its
+  three children), ``ram`` = ``urn:un:unece:uncefact:data:draft:
+  ReusableAggregateBusinessInformationEntity:1`` (everything below), both declared on the root.
+- Bytes: ``<?xml version='1.0' encoding='UTF-8'?>``, then the document pretty-printed with
+  two-space indentation (lxml ``pretty_print=True``), ending with a newline.
+- A value that is None (or an empty string) is left out with its element; an aggregate whose
+  children are all left out is left out too. No empty element is ever written.
+- Date-times: ``datetime.isoformat()`` of the (timezone-aware) value, e.g.
+  ``2026-11-24T09:00:00+00:00`` (fractional seconds only when the value has them). A naive
+  datetime is refused.
+- Dates (validity, referenced documents' issue dates) are written as midnight UTC:
+  ``YYYY-MM-DDT00:00:00+00:00`` (both StartDateTime and EndDateTime). Read them back with
+  ``datetime.fromisoformat(text).date()``.
+- Quantities: ``format(quantity.normalize(), "f")``: no exponent, no trailing zeros
+  (``Decimal("10.500")`` -> ``10.5``, ``Decimal("1E+2")`` -> ``100``).
+- Indicators: ``true`` / ``false``.
+
+Mapping (H = ``/cites:CITESEPermit/cites:HeaderExchangedDocument``,
+C = ``/cites:CITESEPermit/cites:SpecifiedSupplyChainConsignment``,
+A = ``H/ram:FirstSignatoryDocumentAuthentication``,
+L = ``C/ram:IncludedSupplyChainConsignmentItem``, one per line in ``lines`` order,
+P = ``L/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct``)
+
+============================= ===================================================================
+PermitDocument field          XPath (text unless an attribute is named)
+============================= ===================================================================
+(constant)                    /cites:CITESEPermit/cites:SpecifiedExchangedDocumentContext/
+                              ram:BusinessProcessSpecifiedDocumentContextParameter/ram:Value
+                              = ``CITES PERMITTING``, and .../ram:SpecifiedDocumentVersion/ram:ID
+                              = ``1``
+number                        H/ram:ID
+name                          H/ram:Name (one element)
+type                          H/ram:TypeCode, with ``@listID="1001"``
+issued_at                     H/ram:IssueDateTime
+copy                          H/ram:CopyIndicator (always written: ``true`` / ``false``)
+purpose_code                  H/ram:PurposeCode, with ``@listID="CITES-PURPOSE"``
+replacement_reason            H/ram:Information, the FIRST one, text
+                              ``Replaces <replaces.id>: <replacement_reason>`` (only written
+                              with ``replaces``; a reason without ``replaces`` is refused)
+special_conditions            H/ram:Information, one per condition, in order, after the
+                              replacement statement
+replaces.issue_date           H/ram:ReferenceReferencedDocument/ram:IssueDateTime
+replaces.type_code            H/ram:ReferenceReferencedDocument/ram:TypeCode
+replaces.id                   H/ram:ReferenceReferencedDocument/ram:ID
+valid_from                    H/ram:EffectiveSpecifiedPeriod/ram:StartDateTime
+valid_until                   H/ram:EffectiveSpecifiedPeriod/ram:EndDateTime
+place_of_issue                H/ram:IssueLogisticsLocation/ram:Name
+(constant)                    A/ram:TypeCode = ``A`` (A is written when any of security_stamp,
+                              issuing_authority, issuing_country is set)
+security_stamp                A/ram:ID
+issuing_authority.name        A/ram:ProviderTradeParty/ram:Name
+issuing_authority.address     A/ram:ProviderTradeParty/ram:PostalTradeAddress/ram:StreetName
+issuing_country and           A/ram:ProviderTradeParty/ram:PostalTradeAddress/ram:CountryID
+issuing_authority.country     (one element for both: issuing_country, else the authority's
+                              country; both set and different is refused)
+issuing_official              H/ram:ThirdSignatoryDocumentAuthentication/ram:TypeCode = ``C``,
+                              and H/ram:ThirdSignatoryDocumentAuthentication/
+                              ram:ProviderTradeParty/ram:SpecifiedAuthoritativeSignatoryPerson/
+                              ram:Name = the official
+exporter.name                 C/ram:ConsignorTradeParty/ram:Name
+exporter.address              C/ram:ConsignorTradeParty/ram:PostalTradeAddress/ram:StreetName
+exporter.country              C/ram:ConsignorTradeParty/ram:PostalTradeAddress/ram:CountryID
+importer.name                 C/ram:ConsigneeTradeParty/ram:Name
+importer.address              C/ram:ConsigneeTradeParty/ram:PostalTradeAddress/ram:StreetName
+importer.country              C/ram:ConsigneeTradeParty/ram:PostalTradeAddress/ram:CountryID
+lines[i].id                   L/ram:ID
+lines[i].marks                L/ram:PhysicalLogisticsShippingMarks/ram:Marking (one element)
+lines[i].origin_country       L/ram:OriginTradeCountry/ram:ID
+lines[i].reexport_country     L/ram:ExportTradeCountry/ram:ID
+lines[i].origin_permit        L/ram:AssociatedReferencedDocument with ram:TypeCode ``861``:
+                              ram:IssueDateTime (issue_date), ram:TypeCode, ram:ID (id);
+                              written before the re-export certificate
+lines[i].reexport_certificate L/ram:AssociatedReferencedDocument with ram:TypeCode ``811``
+                              (same children)
+lines[i].quantity             L/ram:TransportLogisticsPackage/ram:ItemQuantity
+lines[i].unit                 L/ram:TransportLogisticsPackage/ram:ItemQuantity/@unitCode
+lines[i].appendix             L/ram:IncludedSupplyChainTradeLineItem/ram:TypeCode
+lines[i].source_code          L/ram:IncludedSupplyChainTradeLineItem/ram:TypeExtensionCode
+lines[i].description          P/ram:Description
+lines[i].term_code            P/ram:TypeCode
+lines[i].common_name          P/ram:CommonName
+lines[i].scientific_name      P/ram:ScientificName
+============================= ===================================================================
+
+The TypeCode of a line's referenced document is decided by its slot (861 for ``origin_permit``,
+811 for ``reexport_certificate``); a ``DocumentReference.type_code`` other than None or that
+code is refused. Never written: Purpose (text), Second and Fourth signatories (applicant,
+customs), TransportContractReferencedDocument, ExaminationTransportEvent,
+ApplicableCrossBorderRegulatoryProcedure, BIMSpecifiedDocumentContextParameter, party IDs,
+``languageID``. The element order is the XSD's (see ``schemas/README.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from lxml import etree
+
+from app.xml.document import (
+    ORIGIN_PERMIT,
+    REEXPORT_CERTIFICATE,
+    DocumentReference,
+    PermitDocument,
+    PermitLine,
+    TradeParty,
+)
+from app.xml.namespaces import CITES, NSMAP, RAM
+from app.xml.schema import SchemaError, SchemaRegistry
+
+BUSINESS_PROCESS = "CITES PERMITTING"
+DOCUMENT_VERSION = "1"
+DOCUMENT_TYPE_LIST_ID = "1001"
+PURPOSE_LIST_ID = "CITES-PURPOSE"
+AUTHORITY_SIGNATORY = "A"
+OFFICIAL_SIGNATORY = "C"
+REPLACES_PREFIX = "Replaces "  # Information text: f"Replaces {replaces.id}: {reason}"
+
+
+class XmlOutputInvalid(Exception):
+    """The document would not be a valid ``CITESEPermit``: nothing was sent or stored.
+
+    ``errors`` lists ``SchemaError(line, path, message)`` (line is None for a built tree)."""
+
+    code = "xml_output_invalid"
+
+    def __init__(self, errors: Sequence[SchemaError]) -> None:
+        self.errors = list(errors)
+        shown = "; ".join(f"{e.path}: {e.message}" for e in self.errors[:5])
+        more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(f"the permit document is not a valid CITESEPermit: {shown}{more}")
+
+
+def _c(local: str) -> str:
+    return f"{{{CITES}}}{local}"
+
+
+def _r(local: str) -> str:
+    return f"{{{RAM}}}{local}"
+
+
+_ROOT = _c("CITESEPermit")
+_CONTEXT = _c("SpecifiedExchangedDocumentContext")
+_HEADER = _c("HeaderExchangedDocument")
+_CONSIGNMENT = _c("SpecifiedSupplyChainConsignment")
+
+_BUSINESS_PARAMETER = _r("BusinessProcessSpecifiedDocumentContextParameter")
+_VALUE = _r("Value")
+_DOCUMENT_VERSION = _r("SpecifiedDocumentVersion")
+_ID = _r("ID")
+_NAME = _r("Name")
+_TYPE_CODE = _r("TypeCode")
+_ISSUE_DATE_TIME = _r("IssueDateTime")
+_COPY_INDICATOR = _r("CopyIndicator")
+_PURPOSE_CODE = _r("PurposeCode")
+_INFORMATION = _r("Information")
+_REFERENCE_DOCUMENT = _r("ReferenceReferencedDocument")
+_EFFECTIVE_PERIOD = _r("EffectiveSpecifiedPeriod")
+_START_DATE_TIME = _r("StartDateTime")
+_END_DATE_TIME = _r("EndDateTime")
+_ISSUE_LOCATION = _r("IssueLogisticsLocation")
+_FIRST_SIGNATORY = _r("FirstSignatoryDocumentAuthentication")
+_THIRD_SIGNATORY = _r("ThirdSignatoryDocumentAuthentication")
+_PROVIDER_PARTY = _r("ProviderTradeParty")
+_POSTAL_ADDRESS = _r("PostalTradeAddress")
+_STREET_NAME = _r("StreetName")
+_COUNTRY_ID = _r("CountryID")
+_SIGNATORY_PERSON = _r("SpecifiedAuthoritativeSignatoryPerson")
+_CONSIGNOR = _r("ConsignorTradeParty")
+_CONSIGNEE = _r("ConsigneeTradeParty")
+_ITEM = _r("IncludedSupplyChainConsignmentItem")
+_SHIPPING_MARKS = _r("PhysicalLogisticsShippingMarks")
+_MARKING = _r("Marking")
+_ORIGIN_COUNTRY = _r("OriginTradeCountry")
+_EXPORT_COUNTRY = _r("ExportTradeCountry")
+_ASSOCIATED_DOCUMENT = _r("AssociatedReferencedDocument")
+_PACKAGE = _r("TransportLogisticsPackage")
+_ITEM_QUANTITY = _r("ItemQuantity")
+_TRADE_LINE_ITEM = _r("IncludedSupplyChainTradeLineItem")
+_TYPE_EXTENSION_CODE = _r("TypeExtensionCode")
+_PRODUCT = _r("SpecifiedTradeProduct")
+_DESCRIPTION = _r("Description")
+_COMMON_NAME = _r("CommonName")
+_SCIENTIFIC_NAME = _r("ScientificName")
+
+_SubElement = etree.SubElement
+
+
+class _Refused(Exception):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.error = SchemaError(None, path, message)
+
+
+def _leaf(
+    parent: etree._Element, tag: str, text: str | None, attrib: dict[str, str] | None = None
+) -> None:
+    if text:
+        _SubElement(parent, tag, attrib).text = text
+
+
+def _datetime(value: datetime, path: str) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _Refused(path, f"the date-time {value.isoformat()} has no timezone offset")
+    return value.isoformat()
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else f"{value.isoformat()}T00:00:00+00:00"
+
+
+def _quantity(value: Decimal) -> str:
+    if not value.is_finite():  # NaN, sNaN, Infinity: written as is, the XSD refuses them
+        return str(value)
+    return format(value.normalize(), "f")
+
+
+def _has_party(party: TradeParty | None, country: str | None = None) -> bool:
+    return bool(country or (party and (party.name or party.address or party.country)))
+
+
+def _party(
+    parent: etree._Element, tag: str, party: TradeParty | None, country: str | None = None
+) -> None:
+    """A trade party: Name, PostalTradeAddress{StreetName, CountryID}; nothing when all empty."""
+    if not _has_party(party, country):
+        return
+    name = party.name if party else None
+    address = party.address if party else None
+    country = country or (party.country if party else None)
+    element = _SubElement(parent, tag)
+    _leaf(element, _NAME, name)
+    if address or country:
+        postal = _SubElement(element, _POSTAL_ADDRESS)
+        _leaf(postal, _STREET_NAME, address)
+        _leaf(postal, _COUNTRY_ID, country)
+
+
+def _referenced_document(
+    parent: etree._Element, tag: str, reference: DocumentReference, type_code: str | None
+) -> None:
+    element = _SubElement(parent, tag)
+    _leaf(element, _ISSUE_DATE_TIME, _date(reference.issue_date))
+    _leaf(element, _TYPE_CODE, type_code)
+    _leaf(element, _ID, reference.id)
+
+
+def _header(root: etree._Element, document: PermitDocument) -> None:
+    header = _SubElement(root, _HEADER)
+    _leaf(header, _ID, document.number)
+    _leaf(header, _NAME, document.name)
+    _leaf(header, _TYPE_CODE, document.type, {"listID": DOCUMENT_TYPE_LIST_ID})
+    if document.issued_at is not None:
+        _leaf(
+            header,
+            _ISSUE_DATE_TIME,
+            _datetime(document.issued_at, "/CITESEPermit/HeaderExchangedDocument/IssueDateTime"),
+        )
+    _leaf(header, _COPY_INDICATOR, "true" if document.copy else "false")
+    _leaf(header, _PURPOSE_CODE, document.purpose_code, {"listID": PURPOSE_LIST_ID})
+    if document.replacement_reason:
+        if document.replaces is None:
+            raise _Refused(
+                "/CITESEPermit/HeaderExchangedDocument/Information",
+                "a replacement reason is given but not the document replaced",
+            )
+        _leaf(
+            header,
+            _INFORMATION,
+            f"{REPLACES_PREFIX}{document.replaces.id}: {document.replacement_reason}",
+        )
+    for condition in document.special_conditions:
+        _leaf(header, _INFORMATION, condition)
+    if document.replaces is not None:
+        _referenced_document(
+            header, _REFERENCE_DOCUMENT, document.replaces, document.replaces.type_code
+        )
+    if document.valid_from is not None or document.valid_until is not None:
+        period = _SubElement(header, _EFFECTIVE_PERIOD)
+        _leaf(period, _START_DATE_TIME, _date(document.valid_from))
+        _leaf(period, _END_DATE_TIME, _date(document.valid_until))
+    if document.place_of_issue:
+        _leaf(_SubElement(header, _ISSUE_LOCATION), _NAME, document.place_of_issue)
+    _authority(header, document)
+    if document.issuing_official:
+        third = _SubElement(header, _THIRD_SIGNATORY)
+        _leaf(third, _TYPE_CODE, OFFICIAL_SIGNATORY)
+        person = _SubElement(_SubElement(third, _PROVIDER_PARTY), _SIGNATORY_PERSON)
+        _leaf(person, _NAME, document.issuing_official)
+
+
+def _authority(header: etree._Element, document: PermitDocument) -> None:
+    authority = document.issuing_authority
+    country = document.issuing_country
+    if authority and authority.country and country and authority.country != country:
+        raise _Refused(
+            "/CITESEPermit/HeaderExchangedDocument/FirstSignatoryDocumentAuthentication"
+            "/ProviderTradeParty/PostalTradeAddress/CountryID",
+            f"the issuing country {country!r} differs from the issuing authority's country"
+            f" {authority.country!r}",
+        )
+    if not (document.security_stamp or _has_party(authority, country)):
+        return
+    first = _SubElement(header, _FIRST_SIGNATORY)
+    _leaf(first, _TYPE_CODE, AUTHORITY_SIGNATORY)
+    _leaf(first, _ID, document.security_stamp)
+    _party(first, _PROVIDER_PARTY, authority, country)
+
+
+def _line_reference(
+    item: etree._Element, reference: DocumentReference | None, code: str, index: int
+) -> None:
+    if reference is None:
+        return
+    if reference.type_code not in (None, code):
+        raise _Refused(
+            "/CITESEPermit/SpecifiedSupplyChainConsignment"
+            f"/IncludedSupplyChainConsignmentItem[{index}]/AssociatedReferencedDocument/TypeCode",
+            f"a document in this slot has TypeCode {code}, not {reference.type_code!r}",
+        )
+    _referenced_document(item, _ASSOCIATED_DOCUMENT, reference, code)
+
+
+def _line(consignment: etree._Element, line: PermitLine, index: int) -> None:
+    item = _SubElement(consignment, _ITEM)
+    _leaf(item, _ID, line.id)
+    if line.marks:
+        _leaf(_SubElement(item, _SHIPPING_MARKS), _MARKING, line.marks)
+    if line.origin_country:
+        _leaf(_SubElement(item, _ORIGIN_COUNTRY), _ID, line.origin_country)
+    if line.reexport_country:
+        _leaf(_SubElement(item, _EXPORT_COUNTRY), _ID, line.reexport_country)
+    _line_reference(item, line.origin_permit, ORIGIN_PERMIT, index)
+    _line_reference(item, line.reexport_certificate, REEXPORT_CERTIFICATE, index)
+    if line.quantity is not None:
+        package = _SubElement(item, _PACKAGE)
+        _leaf(
+            package,
+            _ITEM_QUANTITY,
+            _quantity(line.quantity),
+            {"unitCode": line.unit} if line.unit else None,
+        )
+    trade_item = _SubElement(item, _TRADE_LINE_ITEM)
+    _leaf(trade_item, _TYPE_CODE, line.appendix)
+    _leaf(trade_item, _TYPE_EXTENSION_CODE, line.source_code)
+    product = _SubElement(trade_item, _PRODUCT)
+    _leaf(product, _DESCRIPTION, line.description)
+    _leaf(product, _TYPE_CODE, line.term_code)
+    _leaf(product, _COMMON_NAME, line.common_name)
+    _leaf(product, _SCIENTIFIC_NAME, line.scientific_name)
+    # A line with nothing below the trade line item writes no empty elements either.
+    if len(product) == 0:
+        trade_item.remove(product)
+    if len(trade_item) == 0:
+        item.remove(trade_item)
+
+
+def _build(document: PermitDocument) -> etree._Element:
+    root = etree.Element(_ROOT, nsmap=NSMAP)
+    context = _SubElement(_SubElement(root, _CONTEXT), _BUSINESS_PARAMETER)
+    _leaf(context, _VALUE, BUSINESS_PROCESS)
+    _leaf(_SubElement(context, _DOCUMENT_VERSION), _ID, DOCUMENT_VERSION)
+    _header(root, document)
+    consignment = _SubElement(root, _CONSIGNMENT)
+    _party(consignment, _CONSIGNOR, document.exporter)
+    _party(consignment, _CONSIGNEE, document.importer)
+    for index, line in enumerate(document.lines, start=1):
+        _line(consignment, line, index)
+    return root
+
+
+def to_xml(document: PermitDocument) -> etree._Element:
+    """The ``CITESEPermit`` element for ``document`` (not yet validated: see ``to_bytes``).
+
+    Raises ``XmlOutputInvalid`` when the document cannot be written at all: a naive datetime,
+    a replacement reason without the document replaced, contradicting issuing countries, a
+    line reference with another TypeCode, or text XML cannot carry (control characters)."""
+    try:
+        return _build(document)
+    except _Refused as exc:
+        raise XmlOutputInvalid([exc.error]) from None
+    except ValueError as exc:  # lxml: "All strings must be XML compatible" and the like
+        raise XmlOutputInvalid([SchemaError(None, "/CITESEPermit", str(exc))]) from None
+
+
+def check_valid(element: etree._Element, schema: SchemaRegistry) -> None:
+    """Raise ``XmlOutputInvalid`` unless ``element`` is valid against the XSD."""
+    errors = schema.validate(element)
+    if errors:
+        raise XmlOutputInvalid(errors)
+
+
+def serialise(element: etree._Element) -> bytes:
+    """The bytes of a (validated) element: XML declaration, UTF-8, pretty-printed."""
+    data: bytes = etree.tostring(element, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+def to_bytes(document: PermitDocument, schema: SchemaRegistry) -> bytes:
+    """The validated ``CITESEPermit`` bytes of ``document``; raises ``XmlOutputInvalid``."""
+    element = to_xml(document)
+    check_valid(element, schema)
+    return serialise(element)
