@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import issuance, listing
+from bench import issuance, listing, xml_io
 from bench.databases import BACKENDS, SQLITE_SYNCHRONOUS, Database, Databases
 from bench.report import progress, write_json
 from bench.summary import summary
 
-BENCHMARKS = ("issuance", "listing")
+BENCHMARKS = ("issuance", "listing", "xml")
+DATABASE_BENCHMARKS = ("issuance", "listing")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
@@ -30,10 +31,20 @@ class Profile:
     queue: int
     organisations: int
     requests: int
+    documents: int
 
 
-FULL = Profile(issuances=2_000, permits=100_000, queue=2_000, organisations=300, requests=200)
-QUICK = Profile(issuances=200, permits=5_000, queue=200, organisations=50, requests=30)
+FULL = Profile(
+    issuances=2_000,
+    permits=100_000,
+    queue=2_000,
+    organisations=300,
+    requests=200,
+    documents=2_000,
+)
+QUICK = Profile(
+    issuances=200, permits=5_000, queue=200, organisations=50, requests=30, documents=200
+)
 
 
 def positive(text: str) -> int:
@@ -77,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
         ("--queue", FULL.queue, "applications in the review queue"),
         ("--organisations", FULL.organisations, "trading organisations"),
         ("--requests", FULL.requests, "timed requests per query kind"),
+        ("--documents", FULL.documents, "XML documents per timed round"),
     ):
         sizes.add_argument(flag, type=positive, metavar="N", help=f"{text} [{value:,}]")
     env = p.add_argument_group("environment")
@@ -119,6 +131,7 @@ def profile(args: argparse.Namespace) -> Profile:
         queue=args.queue or base.queue,
         organisations=args.organisations or base.organisations,
         requests=args.requests or base.requests,
+        documents=args.documents or base.documents,
     )
 
 
@@ -135,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pg_fsync=args.pg_fsync == "on",
     ) as databases:
         for name in benchmarks:
+            if name not in DATABASE_BENCHMARKS:
+                results.append(xml_io.run(count=sizes.documents))
+                continue
             for backend in backends:
                 results.append(_run_safely(databases, name, backend, sizes, args))
     payload = {"meta": {**_meta(args, argv, sizes), **machine}, "results": results}
@@ -180,6 +196,8 @@ def _correct(result: dict[str, Any]) -> bool:
     checks = result.get("checks")
     if checks is None:
         return True
+    if result["benchmark"] == "xml":
+        return bool(checks["xsd_valid"] and checks["round_trip"])
     return bool(
         checks["numbers_contiguous"]
         and checks["duplicate_numbers"] == 0

@@ -17,6 +17,9 @@ def summary(results: list[dict[str, Any]]) -> str:
     listed = [r for r in results if r["benchmark"] == "listing"]
     if listed:
         sections.append(_listing_table(listed))
+    xml = [r for r in results if r["benchmark"] == "xml"]
+    if xml:
+        sections.append(_xml_table(xml))
     sections += [f"FAILED {r['benchmark']} on {r['backend']}: {r['error']}" for r in failed]
     return "\n\n".join(sections)
 
@@ -71,6 +74,24 @@ def _listing_table(results: list[dict[str, Any]]) -> str:
         for r in results
     )
     title = f"Officer listings over HTTP (target: p95 < 50 ms){datasets}\n"
+    return title + table(headers, rows)
+
+
+def _xml_table(results: list[dict[str, Any]]) -> str:
+    headers = ("operation", "per second", "x target", "document")
+    rows = []
+    for r in results:
+        doc = f"{r['document']['lines']}-line permit, {r['document']['bytes']:,} bytes"
+        rows += [
+            ("write + XSD", r["write_per_second"], r["write_ratio_to_target"], doc),
+            ("read + XSD", r["read_per_second"], r["read_ratio_to_target"], doc),
+            ("read + XSD (foreign sample)", r["foreign_read_per_second"], "-", "FR re-export"),
+        ]
+    checks = results[0]["checks"]
+    title = (
+        "XML on one core (targets: 5,000 written, 10,000 read per second; "
+        f"XSD-valid: {checks['xsd_valid']}, round trip: {checks['round_trip']})\n"
+    )
     return title + table(headers, rows)
 
 
