@@ -18,10 +18,12 @@ WORKDIR /opt/ecites
 COPY pyproject.toml README.md alembic.ini ./
 COPY app/ app/
 COPY migrations/ migrations/
+COPY schemas/ schemas/
 # Runtime dependencies only ([project] dependencies; no dev extras).
 RUN pip install .
 
-ENV ECITES_DATA_DIR=/data
+ENV ECITES_DATA_DIR=/data \
+    ECITES_SCHEMA_DIR=/opt/ecites/schemas
 VOLUME ["/data"]
 USER ecites
 EXPOSE 8000
