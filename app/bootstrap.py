@@ -58,5 +58,6 @@ def metadata() -> MetaData:
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.permits import models as _permits  # noqa: F401
+    from app.trust import models as _trust  # noqa: F401
 
     return Base.metadata

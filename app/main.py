@@ -19,6 +19,7 @@ from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
 from app.core.config import Settings
 from app.permits.router import router as permits_router
+from app.trust.router import router as trust_router
 from app.workflow.router import router as workflow_router
 from app.xml.router import router as xml_router
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         audit_router,
         codelists_router,
         xml_router,
+        trust_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, UTCDateTime
@@ -34,6 +43,8 @@ class Permit(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     replaces_permit_id: Mapped[int | None] = mapped_column(ForeignKey("permit.id"))
     replacement_reason: Mapped[str | None] = mapped_column(Text)
+    # The signed CITESEPermit as issued: the authoritative permit, never rewritten.
+    signed_xml: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class PermitNumberSequence(Base):

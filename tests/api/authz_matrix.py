@@ -47,6 +47,7 @@ APP = f"{V1}/applications/{{application_id}}"
 PERMIT = f"{V1}/permits/{{permit_id}}"
 USERS = f"{V1}/users"
 KEYS = f"{V1}/api-keys"
+CERT = f"{V1}/certificates/{{fingerprint}}"
 
 # fmt: off
 MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
@@ -80,6 +81,15 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", f"{V1}/audit/events"):            _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/audit/verify"):            _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/codelists"):               _row(OK,     OK,     OK,     OK,     OK,     OK),
+    ("POST", f"{V1}/peers"):                  _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("GET", f"{V1}/peers"):                   _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("POST", f"{V1}/peers/{{party}}/suspend"):  _row(UNAUTH, DENY, DENY,   DENY,   DENY,   OK),
+    ("POST", f"{V1}/peers/{{party}}/activate"): _row(UNAUTH, DENY, DENY,   DENY,   DENY,   OK),
+    ("POST", f"{V1}/peers/{{party}}/certificates"): _row(UNAUTH, DENY, DENY, DENY, DENY,  OK),
+    ("GET", f"{V1}/peers/{{party}}/certificates"):  _row(UNAUTH, DENY, DENY, DENY, DENY,  OK),
+    ("POST", f"{CERT}/activate"): _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
+    ("POST", f"{CERT}/retire"):   _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
+    ("POST", f"{CERT}/revoke"):   _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import pycountry
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -33,6 +34,7 @@ from app.core.db import unit_of_work
 from app.main import create_app
 from tests.api.authz_matrix import (
     APP,
+    CERT,
     KEYS,
     MATRIX,
     PERMIT,
@@ -43,6 +45,7 @@ from tests.api.authz_matrix import (
     Expect,
     Principal,
 )
+from tests.certificates import certificate_pem
 from tests.factories import PASSWORD, Api, application_body
 
 _serial = itertools.count(1)
@@ -59,6 +62,11 @@ ROLE_OF: dict[Principal, str] = {
 @functools.cache
 def _password_hash() -> str:
     return auth_service.hash_password(PASSWORD)
+
+
+_PEER_PARTIES = itertools.cycle(
+    sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 not in {"CH", "EU"})
+)
 
 
 def _unique(prefix: str) -> str:
@@ -146,6 +154,28 @@ class World:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def peer(self) -> str:
+        """A new peer Party in the trust registry; its code."""
+        party = next(_PEER_PARTIES)
+        created = self.client.post(
+            "/api/v1/peers",
+            headers=self.setup["admin"],
+            json={"party": party, "name": f"MA {party}"},
+        )
+        assert created.status_code == 201, created.text
+        return party
+
+    def certificate(self, state: str = "active") -> str:
+        """A new certificate of a new peer, in ``state``; its fingerprint."""
+        party = self.peer()
+        created = self.client.post(
+            f"/api/v1/peers/{party}/certificates",
+            headers=self.setup["admin"],
+            json={"pem": certificate_pem(country=party), "state": state},
+        )
+        assert created.status_code == 201, created.text
+        return str(created.json()["fingerprint"])
+
     # objects owned by the trader's organisation, in a given state
     def application(self, state: str = "draft") -> int:
         created = self.client.post(
@@ -207,11 +237,11 @@ def world(api: Api, app: FastAPI) -> World:
 
 # --- how to exercise each endpoint ---------------------------------------------------------
 
-Params = dict[str, int]
+Params = dict[str, int | str]
 NO_PARAMS: Callable[[World], Params] = lambda _w: {}  # noqa: E731
 
 
-def _find(items: list[dict[str, Any]], item_id: int) -> dict[str, Any]:
+def _find(items: list[dict[str, Any]], item_id: int | str) -> dict[str, Any]:
     return next(item for item in items if item["id"] == item_id)
 
 
@@ -247,6 +277,19 @@ class Scenario:
     observe: Callable[[World, Params], Any] = lambda _w, _p: None
     success: int = 200
     check: Callable[[World, Principal, Any], None] = lambda _w, _p, _body: None
+
+
+def _peer_state(w: World, params: Params) -> Any:
+    peers = w.read("admin", f"{V1}/peers", limit=200)["items"]
+    return [p["state"] for p in peers if p["party"] == params["party"]]
+
+
+def _certificate_state(w: World, params: Params) -> Any:
+    for peer in w.read("admin", f"{V1}/peers", limit=200)["items"]:
+        for cert in w.read("admin", f"{V1}/peers/{peer['party']}/certificates"):
+            if cert["fingerprint"] == params["fingerprint"]:
+                return cert["state"]
+    return None
 
 
 def _login_body(w: World, principal: Principal) -> Any:
@@ -356,6 +399,40 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", f"{V1}/audit/events"): Scenario(),
     ("GET", f"{V1}/audit/verify"): Scenario(),
     ("GET", f"{V1}/codelists"): Scenario(),
+    ("POST", f"{V1}/peers"): Scenario(
+        body=lambda _w, _p: {"party": next(_PEER_PARTIES), "name": "A peer MA"},
+        observe=lambda w, _p: w.read("admin", f"{V1}/peers")["total"],
+        success=201,
+    ),
+    ("GET", f"{V1}/peers"): Scenario(),
+    ("POST", f"{V1}/peers/{{party}}/suspend"): Scenario(
+        prepare=lambda w: {"party": w.peer()}, observe=_peer_state
+    ),
+    ("POST", f"{V1}/peers/{{party}}/activate"): Scenario(
+        prepare=lambda w: {"party": w.peer()}, observe=_peer_state
+    ),
+    ("POST", f"{V1}/peers/{{party}}/certificates"): Scenario(
+        prepare=lambda w: {"party": w.peer()},
+        body=lambda _w, _p: {"pem": certificate_pem()},
+        observe=lambda w, p: len(w.read("admin", f"{V1}/peers/{p['party']}/certificates")),
+        success=201,
+    ),
+    ("GET", f"{V1}/peers/{{party}}/certificates"): Scenario(prepare=lambda w: {"party": w.peer()}),
+    ("POST", f"{CERT}/activate"): Scenario(
+        prepare=lambda w: {"fingerprint": w.certificate("pending")},
+        body=lambda _w, _p: {"reason": "approved after a call with the MA"},
+        observe=_certificate_state,
+    ),
+    ("POST", f"{CERT}/retire"): Scenario(
+        prepare=lambda w: {"fingerprint": w.certificate()},
+        body=lambda _w, _p: {"reason": "the MA rotated its key"},
+        observe=_certificate_state,
+    ),
+    ("POST", f"{CERT}/revoke"): Scenario(
+        prepare=lambda w: {"fingerprint": w.certificate()},
+        body=lambda _w, _p: {"reason": "key compromised"},
+        observe=_certificate_state,
+    ),
     ("GET", "/healthz"): Scenario(),
 }
 
