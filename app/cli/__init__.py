@@ -1,0 +1,12 @@
+"""The `ecites` command. Each module adds its sub-commands to the root command."""
+
+from __future__ import annotations
+
+from app.cli import accounts, peers, records, setup, xml  # noqa: F401  (register commands)
+from app.cli.common import cli, run_migrations
+
+__all__ = ["cli", "main", "run_migrations"]
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,84 @@
+"""`ecites migrate`, `bootstrap` and `serve`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from app.cli.common import (
+    cli,
+    cli_session,
+    fail,
+    redact,
+    run_migrations,
+    settings_or_exit,
+)
+from app.core.errors import DomainError
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database at ECITES_DATABASE_URL to the latest schema."""
+    settings = settings_or_exit()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_migrations(settings.effective_database_url)
+    typer.echo(f"database is at the latest schema ({redact(settings.effective_database_url)})")
+
+
+@cli.command()
+def bootstrap() -> None:
+    """Create the first administrator if none exists (password from ECITES_ADMIN_PASSWORD or
+    generated and printed once)."""
+    from app.auth import service as auth_service
+
+    settings = settings_or_exit()
+    try:
+        with cli_session(settings) as session:
+            password = auth_service.ensure_first_admin(
+                session, username=settings.admin_username, password=settings.admin_password
+            )
+    except DomainError as exc:
+        fail(exc)
+        return
+    if password is None:
+        typer.echo("an administrator exists already")
+    elif settings.admin_password:
+        typer.echo(
+            f"created administrator '{settings.admin_username}' "
+            "(password from ECITES_ADMIN_PASSWORD)"
+        )
+    else:
+        typer.echo(
+            f"created administrator '{settings.admin_username}' with password: "
+            f"{password}\n  (shown once: note it now)"
+        )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Run the HTTP service (API under /api/v1, OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    settings = settings_or_exit()
+    typer.echo(
+        f"eCITES for Party {settings.party} listening on http://{host}:{port}"
+        f"  (API docs: http://{host}:{port}/docs)"
+    )
+    typer.echo(
+        f"log in: POST http://{host}:{port}/api/v1/auth/token with user '{settings.admin_username}'"
+    )
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
