@@ -36,10 +36,14 @@ types: install  ## mypy (strict)
 contracts: install  ## import-linter: layering and framework-free domain core
 	$(BIN)/lint-imports
 
-postgres:  ## Install PostgreSQL server binaries if missing (tests start a throwaway cluster)
-	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  echo "PostgreSQL not found: installing it with apt"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+postgres:  ## Install what the tests use from Debian if missing: PostgreSQL, xmlsec1
+	@missing=""; \
+	if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  missing="$$missing postgresql"; fi; \
+	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing with apt:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 pytest: install postgres  ## The tests, on SQLite and on a real PostgreSQL

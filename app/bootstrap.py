@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import Base, make_engine, make_session_factory
-from app.permits.document import IssuingAuthority
+from app.permits.document import Issuance, IssuingAuthority, Sealer
+from app.trust.keys import KeyStore, KeyStoreError, OwnKeys, load_configured
 from app.xml.schema import SchemaRegistry
 
 
@@ -22,6 +23,8 @@ class Container:
     secret_key: str
     schema: SchemaRegistry
     authority: IssuingAuthority
+    own_keys: OwnKeys
+    issuance: Issuance
 
 
 def issuing_authority(settings: Settings) -> IssuingAuthority:
@@ -42,14 +45,58 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Container:
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.effective_database_url)
+    schema = SchemaRegistry.load(settings.schema_dir)
+    authority = issuing_authority(settings)
+    keys = own_keys(settings, authority)
+    issuance = Issuance(authority, settings.permit_number_format, Sealer(schema, keys.current))
     return Container(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
         secret_key=settings.resolved_secret_key(),
-        schema=SchemaRegistry.load(settings.schema_dir),
-        authority=issuing_authority(settings),
+        schema=schema,
+        authority=authority,
+        own_keys=keys,
+        issuance=issuance,
     )
+
+
+def make_issuance(settings: Settings) -> Issuance:
+    """Issuance for jobs and tools outside the web app (the CLI, benchmarks, workers)."""
+    authority = issuing_authority(settings)
+    keys = own_keys(settings, authority)
+    schema = SchemaRegistry.load(settings.schema_dir)
+    return Issuance(authority, settings.permit_number_format, Sealer(schema, keys.current))
+
+
+def key_store(settings: Settings) -> KeyStore:
+    return KeyStore(settings.data_dir / "keys")
+
+
+def own_keys(settings: Settings, authority: IssuingAuthority) -> OwnKeys:
+    """This Party's signing key: from the configured PEM files (production), else from the key
+    store in the data directory, created there on first start in the embedded profile."""
+    store = key_store(settings)
+    if settings.signing_key_file and settings.signing_cert_file:
+        passphrase = settings.signing_key_passphrase
+        return load_configured(
+            settings.signing_key_file,
+            settings.signing_cert_file,
+            passphrase.get_secret_value().encode() if passphrase else None,
+            store,
+        )
+    if store.current_fingerprint() is None:
+        if settings.profile != "embedded":
+            raise KeyStoreError(
+                "no signing key: set ECITES_SIGNING_KEY_FILE and ECITES_SIGNING_CERT_FILE, "
+                "or create one with `ecites keys generate`"
+            )
+        store.generate(
+            party=settings.party,
+            authority_name=authority.name,
+            algorithm=settings.signing_algorithm,
+        )
+    return store.load()
 
 
 def metadata() -> MetaData:

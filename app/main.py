@@ -19,6 +19,7 @@ from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
 from app.core.config import Settings
 from app.permits.router import router as permits_router
+from app.trust.router import epix_router
 from app.trust.router import router as trust_router
 from app.workflow.router import router as workflow_router
 from app.xml.router import router as xml_router
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = container.engine
     app.state.schema = container.schema
     app.state.authority = container.authority
+    app.state.issuance = container.issuance
+    app.state.own_keys = container.own_keys
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
 
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     ):
         api.include_router(router)
     app.include_router(api)
+    app.include_router(epix_router)
 
     @app.get(
         "/healthz",

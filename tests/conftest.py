@@ -13,10 +13,11 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.models import GENESIS_HASH, AuditChainHead
-from app.bootstrap import metadata
+from app.bootstrap import make_issuance, metadata
 from app.cli import run_migrations
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
+from app.permits.document import Issuance
 from tests.factories import Api
 from tests.pg import PostgresCluster
 
@@ -105,6 +106,12 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         secret_key="test-secret-key-0123456789-abcdefghijklmnop",
         max_body_bytes=64 * 1024,
     )
+
+
+@pytest.fixture
+def issuance(settings: Settings) -> Issuance:
+    """Issuance as the service does it, with a key created in the test's data directory."""
+    return make_issuance(settings)
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from app.core.actor import Actor, Role
 from app.core.config import Settings
 from app.core.db import begin_read_only
 from app.core.errors import NotAuthenticated, PermissionDenied
-from app.permits.document import IssuingAuthority
+from app.permits.document import Issuance, IssuingAuthority
+from app.trust.keys import OwnKeys
 from app.xml.schema import SchemaRegistry
 
 
@@ -55,9 +56,27 @@ def get_authority(request: Request) -> IssuingAuthority:
     return authority
 
 
+def get_issuance(request: Request) -> Issuance:
+    issuance: Issuance = request.app.state.issuance
+    return issuance
+
+
+def get_own_keys(request: Request) -> OwnKeys:
+    keys: OwnKeys = request.app.state.own_keys
+    return keys
+
+
+def get_session_factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 SchemaDep = Annotated[SchemaRegistry, Depends(get_schema)]
 AuthorityDep = Annotated[IssuingAuthority, Depends(get_authority)]
+IssuanceDep = Annotated[Issuance, Depends(get_issuance)]
+OwnKeysDep = Annotated[OwnKeys, Depends(get_own_keys)]
 SecretKeyDep = Annotated[str, Depends(get_secret_key)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 

@@ -34,6 +34,7 @@ def hash_password(password: str) -> str:
 
 def actor_for(user: User, remote_addr: str | None = None) -> Actor:
     return Actor(
+        full_name=user.full_name,
         user_id=user.id,
         username=user.username,
         role=Role(user.role),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from app.cli.common import (
-    cli_session,
-    group,
-)
+from app.cli.common import cli_session, fail, group, settings_or_exit
+from app.core.errors import DomainError
 
 audit_cli = group("audit", "The hash-chained audit trail.")
 permits_cli = group("permits", "Permit housekeeping.")
@@ -39,3 +40,22 @@ def permits_expire() -> None:
     with cli_session() as session:
         count = workflow_service.expire_due_permits(session)
     typer.echo(f"{count} permit(s) expired")
+
+
+@permits_cli.command("export")
+def permits_export(
+    number: Annotated[str, typer.Argument(help="The permit number")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the signed XML")],
+) -> None:
+    """Write a permit's signed CITESEPermit XML, exactly as issued."""
+    from app.permits import service as permits_service
+
+    settings = settings_or_exit()
+    try:
+        with cli_session(settings) as session:
+            data = permits_service.signed_document(session, party=settings.party, number=number)
+    except DomainError as exc:
+        fail(exc)
+        return
+    out.write_bytes(data)
+    typer.echo(f"permit {number} ({len(data)} bytes) written to {out}")

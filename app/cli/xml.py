@@ -63,3 +63,40 @@ def xml_parse(file: Annotated[Path, typer.Argument(help="The CITESEPermit XML fi
     typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     if result.document is None or has_errors(result.problems):
         raise typer.Exit(1)
+
+
+@xml_cli.command("verify")
+def xml_verify(
+    file: Annotated[Path, typer.Argument(help="The signed CITESEPermit XML file")],
+    cert: Annotated[
+        Path | None,
+        typer.Option(help="Verify against this certificate (PEM) instead of the registry"),
+    ] = None,
+) -> None:
+    """Is this signed permit authentic? Exit status 0 authentic, 1 not."""
+    from app.bootstrap import issuing_authority, own_keys
+    from app.core.db import make_engine, make_session_factory, read_only_session
+    from app.trust import service as trust_service
+    from app.trust.verification import verify_permit
+    from signing import load_certificates
+
+    settings = settings_or_exit()
+    data = read_file(file, settings.max_xml_bytes)
+    given = load_certificates(read_file(cert, 1024 * 1024)) if cert else None
+    own = own_keys(settings, issuing_authority(settings)).certificates if not given else ()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with read_only_session(make_session_factory(engine)) as session:
+            result = verify_permit(
+                data,
+                own_party=settings.party,
+                own_certificates=own,
+                registry=trust_service.registry_lookup(session),
+                certificates=given,
+                max_bytes=settings.max_xml_bytes,
+            )
+    finally:
+        engine.dispose()
+    typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    if not result.authentic:
+        raise typer.Exit(1)

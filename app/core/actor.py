@@ -20,6 +20,7 @@ class Actor:
     role: Role | None
     organisation_id: int | None = None
     remote_addr: str | None = None
+    full_name: str | None = None  # as printed on documents the actor signs for
 
     @classmethod
     def system(cls, name: str = "system") -> Actor:

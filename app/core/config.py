@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import pycountry
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
@@ -54,6 +54,18 @@ class Settings(BaseSettings):
         Path(__file__).resolve().parents[2] / "schemas",
         description="Directory of the XSDs (CITES ePermit); the source tree's schemas/.",
     )
+    signing_algorithm: Literal["ecdsa-p256", "rsa-2048"] = Field(
+        "ecdsa-p256", description="Key type for keys this service generates."
+    )
+    signing_key_file: Path | None = Field(
+        None, description="Production: the signing key (PEM); empty: the key store in data_dir."
+    )
+    signing_cert_file: Path | None = Field(
+        None, description="Production: the signing key's certificate (PEM)."
+    )
+    signing_key_passphrase: SecretStr | None = Field(
+        None, description="Passphrase of an encrypted signing key file."
+    )
     max_xml_bytes: int = Field(
         2 * 1024 * 1024, ge=1024, description="Largest XML document read or validated."
     )
@@ -91,6 +103,10 @@ class Settings(BaseSettings):
         if self.profile != "embedded" and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
             raise ValueError(
                 "ECITES_SECRET_KEY is a placeholder; set a long random value in production"
+            )
+        if (self.signing_key_file is None) != (self.signing_cert_file is None):
+            raise ValueError(
+                "set both ECITES_SIGNING_KEY_FILE and ECITES_SIGNING_CERT_FILE, or neither"
             )
         if self.profile != "embedded" and len(self.secret_key) < 32:
             raise ValueError("ECITES_SECRET_KEY must be at least 32 characters in production")

@@ -104,6 +104,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
+def read_only_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for reading only (no write lock on SQLite); nothing is committed."""
+    session = factory()
+    try:
+        begin_read_only(session)
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+@contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work is committed once at the end, or rolled back on error."""
     session = factory()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml import etree
+
 from app.applications.models import Application, ApplicationLine
 from app.codelists.lists import code_lists
 from app.permits.models import Permit
@@ -15,6 +17,9 @@ from app.xml.document import (
     PermitLine,
     TradeParty,
 )
+from app.xml.schema import SchemaRegistry
+from app.xml.writer import check_valid, to_xml
+from signing import SigningKey, sign
 
 
 @dataclass(frozen=True)
@@ -107,3 +112,32 @@ def permit_document(
         replacement_reason=permit.replacement_reason,
         lines=tuple(_line(line) for line in application.lines),
     )
+
+
+@dataclass(frozen=True)
+class Sealer:
+    """Turns a permit document into its authoritative bytes: the XML, signed with this
+    Party's key, checked against the XSD (the signature included) before anyone sees it."""
+
+    schema: SchemaRegistry
+    key: SigningKey
+
+    def seal(self, document: PermitDocument) -> bytes:
+        signed = sign(to_xml(document), self.key)
+        check_valid(signed, self.schema)
+        data: bytes = etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+        return data
+
+
+@dataclass(frozen=True)
+class Issuance:
+    """What issuing a permit needs besides the database: who issues (this Party and its
+    Management Authority), how permits are numbered, and the sealer that signs them."""
+
+    authority: IssuingAuthority
+    number_template: str
+    sealer: Sealer
+
+    @property
+    def party(self) -> str:
+        return self.authority.party

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from app.core.actor import Actor, Role
 from app.core.clock import add_months, utcnow
 from app.core.errors import InvalidInput, NotFound, PermissionDenied
 from app.permits import repository
-from app.permits.document import IssuingAuthority, permit_document
+from app.permits.document import Issuance, IssuingAuthority, permit_document
 from app.permits.models import Permit
 from app.permits.schemas import PermitFilter
 from app.xml.schema import SchemaRegistry
@@ -62,8 +63,7 @@ def issue_permit(
     *,
     application: Application,
     officer: Actor,
-    party: str,
-    number_template: str,
+    issuance: Issuance,
     valid_until: date | None = None,
     replaces: Permit | None = None,
     replacement_reason: str | None = None,
@@ -72,7 +72,8 @@ def issue_permit(
     now = now or utcnow()
     today = now.date()
     until = validity_until(application.document_type, application.other_subtype, today, valid_until)
-    number = allocate_number(session, party=party, year=now.year, template=number_template)
+    party = issuance.party
+    number = allocate_number(session, party=party, year=now.year, template=issuance.number_template)
     permit = Permit(
         number=number,
         issuing_party=party,
@@ -89,10 +90,21 @@ def issue_permit(
     )
     session.add(permit)
     session.flush()
+    # The signed document is the authoritative permit, stored with it in this transaction.
+    permit.signed_xml = issuance.sealer.seal(
+        permit_document(
+            permit,
+            application,
+            authority=issuance.authority,
+            issuing_official=_official_name(session, officer),
+            replaces=replaces,
+        )
+    )
     details: dict[str, object] = {
         "number": number,
         "application_id": application.id,
         "valid_until": until.isoformat(),
+        "sha256": hashlib.sha256(permit.signed_xml).hexdigest(),
     }
     if replaces is not None:
         details.update(replaces=replaces.number, reason=replacement_reason)
@@ -105,6 +117,14 @@ def issue_permit(
         details=details,
     )
     return permit
+
+
+def _official_name(session: Session, officer: Actor) -> str:
+    if officer.full_name:
+        return officer.full_name
+    if officer.user_id is None:
+        return officer.username
+    return auth_service.get_user(session, officer.user_id).full_name
 
 
 def change_status(
@@ -185,8 +205,11 @@ def permit_xml(
     authority: IssuingAuthority,
     schema: SchemaRegistry,
 ) -> tuple[Permit, bytes]:
-    """The permit's ``CITESEPermit`` XML, validated against the XSD before it is returned."""
+    """The permit's ``CITESEPermit`` XML: exactly the signed bytes stored at issuance. (A
+    permit issued before permits were signed gets its unsigned document, XSD-validated.)"""
     permit = get_permit(session, permit_id, actor=actor)
+    if permit.signed_xml is not None:
+        return permit, permit.signed_xml
     application = applications_service.get_for_document(session, permit.application_id)
     official = auth_service.get_user(session, permit.issued_by_id) if permit.issued_by_id else None
     replaces = (
@@ -200,3 +223,19 @@ def permit_xml(
         replaces=replaces,
     )
     return permit, to_bytes(document, schema)
+
+
+def signed_document(session: Session, *, party: str, number: str) -> bytes:
+    """A permit's signed XML as issued, by number (for exports)."""
+    permit = repository.get_by_number(session, party, number)
+    if permit is None:
+        raise NotFound(
+            f"permit {number} not found", code="permit_not_found", details={"number": number}
+        )
+    if permit.signed_xml is None:
+        raise NotFound(
+            f"permit {number} was issued before permits were signed",
+            code="permit_not_signed",
+            details={"number": number},
+        )
+    return permit.signed_xml

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Request, status
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import Limit, Offset, SessionDep, SettingsDep, require_role
+from app.api.deps import (
+    Limit,
+    Offset,
+    OwnKeysDep,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+    require_role,
+)
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
+from app.core.db import read_only_session
 from app.trust import service
+from app.trust.keys import published
 from app.trust.schemas import (
     CertificateCreate,
     CertificateRead,
@@ -21,6 +34,7 @@ from app.trust.schemas import (
     PeerRead,
     PeerState,
 )
+from app.trust.verification import verify_permit
 
 router = APIRouter(tags=["trust registry"], responses=ERROR_RESPONSES)
 Admin = Annotated[Actor, Depends(require_role(Role.ADMIN))]
@@ -142,3 +156,71 @@ for _action, _state, _summary in (
         summary=f"{_summary} (admin)",
         name=f"{_action}_certificate",
     )
+
+
+class VerificationRead(BaseModel):
+    authentic: bool
+    party: str | None = Field(description="The issuing Party (from the signed content)")
+    fingerprint: str | None = Field(description="SHA-256 of the certificate that verified it")
+    number: str | None = Field(description="The permit number (from the signed content)")
+    signed_at: datetime | None
+    reasons: list[dict[str, str]] = Field(description="Why not authentic: {code, message}")
+
+
+@router.post(
+    "/verify",
+    response_model=VerificationRead,
+    summary="Is this signed permit authentic? (public)",
+    description="Send a signed CITESEPermit (Content-Type: application/xml). The answer is 200 "
+    "for any body: whether the signature verifies against the signer this service trusts for "
+    "the Party the permit names (its own keys, or the trust registry for peers), who signed "
+    "it, the permit number, and the reasons when not. Reason codes: malformed, "
+    "doctype_forbidden, no_signature, signature_not_at_root, duplicate_id, "
+    "reference_not_whole_document, unsupported_algorithm, certificate_missing, "
+    "certificate_revoked, untrusted_certificate, signature_invalid, signing_time_unknown, "
+    "certificate_expired_at_signing, certificate_not_yet_valid_at_signing, unknown_signer, "
+    "unknown_sender, and the parser's too_large, empty, encoding, entity_forbidden, too_deep.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def verify(
+    request: Request, settings: SettingsDep, keys: OwnKeysDep, factory: SessionFactoryDep
+) -> VerificationRead:
+    data = await request.body()
+
+    def check() -> VerificationRead:
+        with read_only_session(factory) as session:
+            result = verify_permit(
+                data,
+                own_party=settings.party,
+                own_certificates=keys.certificates,
+                registry=service.registry_lookup(session),
+                max_bytes=settings.max_xml_bytes,
+            )
+            return VerificationRead.model_validate(result.as_dict())
+
+    return await run_in_threadpool(check)
+
+
+class PublishedCertificate(BaseModel):
+    fingerprint: str
+    not_before: datetime
+    not_after: datetime
+    current: bool = Field(description="The certificate signing new permits now")
+    pem: str
+
+
+epix_router = APIRouter(prefix="/epix/v1", tags=["epix"])
+
+
+@epix_router.get(
+    "/certificates",
+    response_model=list[PublishedCertificate],
+    summary="This Party's signing certificates, for peers to trust (public)",
+)
+def certificates(keys: OwnKeysDep) -> list[PublishedCertificate]:
+    return [PublishedCertificate.model_validate(c) for c in published(keys)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -192,6 +193,13 @@ def change_certificate_state(
 
 def list_certificates(session: Session, *, peer: Peer) -> list[PeerCertificate]:
     return repository.certificates(session, peer.id)
+
+
+def registry_lookup(
+    session: Session,
+) -> Callable[[str], tuple[list[x509.Certificate], frozenset[str]]]:
+    """The registry as a function of the Party, for verify_permit."""
+    return lambda party: verification_certificates(session, party)
 
 
 def verification_certificates(

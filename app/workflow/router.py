@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
-from app.api.deps import SessionDep, SettingsDep, require_role
+from app.api.deps import IssuanceDep, SessionDep, require_role
 from app.api.errors import ERROR_RESPONSES
 from app.applications import service as applications_service
 from app.applications.models import Application
@@ -130,7 +130,7 @@ def return_for_changes(
 def issue(
     application_id: RowId,
     session: SessionDep,
-    settings: SettingsDep,
+    issuance: IssuanceDep,
     actor: Officer,
     body: Annotated[PermitIssue | None, Body()] = None,
 ) -> PermitRead:
@@ -138,8 +138,7 @@ def issue(
         session,
         application=_application(session, application_id, actor),
         officer=actor,
-        party=settings.party,
-        number_template=settings.permit_number_format,
+        issuance=issuance,
         valid_until=body.valid_until if body else None,
     )
     return permit_read(permit, {})
@@ -170,7 +169,7 @@ def replace(
     permit_id: RowId,
     body: PermitReplace,
     session: SessionDep,
-    settings: SettingsDep,
+    issuance: IssuanceDep,
     actor: Officer,
 ) -> PermitRead:
     old = permits_service.get_permit(session, permit_id, actor=actor, for_update=True)
@@ -179,8 +178,7 @@ def replace(
         permit=old,
         officer=actor,
         reason=body.reason,
-        party=settings.party,
-        number_template=settings.permit_number_format,
+        issuance=issuance,
         valid_until=body.valid_until,
     )
     return permit_read(new, {old.id: old.number})

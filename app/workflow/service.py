@@ -14,6 +14,7 @@ from app.audit import service as audit
 from app.core.actor import Actor
 from app.core.clock import utcnow
 from app.permits import service as permits_service
+from app.permits.document import Issuance
 from app.permits.models import Permit
 from app.workflow.transitions import Action, Entity, next_state
 
@@ -84,18 +85,17 @@ def issue_permit(
     *,
     application: Application,
     officer: Actor,
-    party: str,
-    number_template: str,
+    issuance: Issuance,
     valid_until: date | None = None,
 ) -> Permit:
-    """Issue the permit for an approved application: number, validity, audit."""
+    """Issue the permit for an approved application: number, validity, the signed
+    document, audit."""
     _move(session, application, Action.ISSUE, officer)
     return permits_service.issue_permit(
         session,
         application=application,
         officer=officer,
-        party=party,
-        number_template=number_template,
+        issuance=issuance,
         valid_until=valid_until,
     )
 
@@ -113,8 +113,7 @@ def replace_permit(
     permit: Permit,
     officer: Actor,
     reason: str,
-    party: str,
-    number_template: str,
+    issuance: Issuance,
     valid_until: date | None = None,
 ) -> Permit:
     """Replace a permit: the old one becomes ``replaced``; the new one, issued from the same
@@ -127,8 +126,7 @@ def replace_permit(
         session,
         application=application,
         officer=officer,
-        party=party,
-        number_template=number_template,
+        issuance=issuance,
         valid_until=valid_until,
         replaces=permit,
         replacement_reason=reason,

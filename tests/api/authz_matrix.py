@@ -90,6 +90,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", f"{CERT}/activate"): _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
     ("POST", f"{CERT}/retire"):   _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
     ("POST", f"{CERT}/revoke"):   _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
+    ("POST", f"{V1}/verify"):                 _row(OK,     OK,     OK,     OK,     OK,     OK),
+    ("GET", "/epix/v1/certificates"):         _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -399,6 +399,8 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", f"{V1}/audit/events"): Scenario(),
     ("GET", f"{V1}/audit/verify"): Scenario(),
     ("GET", f"{V1}/codelists"): Scenario(),
+    ("POST", f"{V1}/verify"): Scenario(body=lambda _w, _p: {"not": "a permit"}),
+    ("GET", "/epix/v1/certificates"): Scenario(),
     ("POST", f"{V1}/peers"): Scenario(
         body=lambda _w, _p: {"party": next(_PEER_PARTIES), "name": "A peer MA"},
         observe=lambda w, _p: w.read("admin", f"{V1}/peers")["total"],

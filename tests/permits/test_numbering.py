@@ -15,10 +15,13 @@ from app.applications import service as applications_service
 from app.applications.schemas import ApplicationIn
 from app.audit import service as audit_service
 from app.auth import service as auth_service
+from app.bootstrap import make_issuance
 from app.core.actor import Actor, Role
+from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory, unit_of_work
 from app.core.errors import InvalidInput
 from app.permits import service as permits_service
+from app.permits.document import Issuance
 from app.permits.models import Permit
 from app.workflow import service as workflow
 from tests.factories import PASSWORD, application_body
@@ -63,23 +66,26 @@ def _world(factory: sessionmaker[Session], applications: int) -> tuple[Actor, li
     return officer_actor, ids
 
 
-def _approve_and_issue(factory: sessionmaker[Session], officer: Actor, application_id: int) -> str:
+def _approve_and_issue(
+    factory: sessionmaker[Session], issuance: Issuance, officer: Actor, application_id: int
+) -> str:
     with unit_of_work(factory) as session:
         application = applications_service.get_application(
             session, application_id, actor=officer, for_update=True
         )
         workflow.approve_application(session, application=application, officer=officer)
         permit = workflow.issue_permit(
-            session, application=application, officer=officer, party="CH", number_template=TEMPLATE
+            session, application=application, officer=officer, issuance=issuance
         )
         return permit.number
 
 
-def _process_worker(url: str, officer: Actor, application_ids: list[int]) -> list[str]:
-    engine = make_engine(url)
+def _process_worker(settings: Settings, officer: Actor, application_ids: list[int]) -> list[str]:
+    engine = make_engine(settings.effective_database_url)
     try:
         factory = make_session_factory(engine)
-        return [_approve_and_issue(factory, officer, i) for i in application_ids]
+        issuance = make_issuance(settings)  # the key is the one the test's data directory holds
+        return [_approve_and_issue(factory, issuance, officer, i) for i in application_ids]
     finally:
         engine.dispose()
 
@@ -94,26 +100,32 @@ def _assert_contiguous(factory: sessionmaker[Session], numbers: list[str], count
         assert audit_service.verify_chain(session).ok
 
 
-def test_concurrent_threads_never_duplicate_or_skip(session_factory: sessionmaker[Session]) -> None:
+def test_concurrent_threads_never_duplicate_or_skip(
+    session_factory: sessionmaker[Session], issuance: Issuance
+) -> None:
     officer, ids = _world(session_factory, 60)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        numbers = list(pool.map(lambda i: _approve_and_issue(session_factory, officer, i), ids))
+        numbers = list(
+            pool.map(lambda i: _approve_and_issue(session_factory, issuance, officer, i), ids)
+        )
     _assert_contiguous(session_factory, numbers, len(ids))
 
 
 def test_concurrent_processes_never_duplicate_or_skip(
-    session_factory: sessionmaker[Session], database_url: str
+    session_factory: sessionmaker[Session], settings: Settings, issuance: Issuance
 ) -> None:
     officer, ids = _world(session_factory, 60)
     chunks = [ids[i::4] for i in range(4)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(4) as pool:
-        results = pool.starmap(_process_worker, [(database_url, officer, c) for c in chunks])
+        results = pool.starmap(_process_worker, [(settings, officer, c) for c in chunks])
     numbers = [n for chunk in results for n in chunk]
     _assert_contiguous(session_factory, numbers, len(ids))
 
 
-def test_failed_issuance_leaves_no_gap(session_factory: sessionmaker[Session]) -> None:
+def test_failed_issuance_leaves_no_gap(
+    session_factory: sessionmaker[Session], issuance: Issuance
+) -> None:
     officer, ids = _world(session_factory, 2)
 
     def approve_allocate_then_fail() -> None:
@@ -126,7 +138,7 @@ def test_failed_issuance_leaves_no_gap(session_factory: sessionmaker[Session]) -
 
     with pytest.raises(InvalidInput):
         approve_allocate_then_fail()
-    numbers = [_approve_and_issue(session_factory, officer, i) for i in ids]
+    numbers = [_approve_and_issue(session_factory, issuance, officer, i) for i in ids]
     _assert_contiguous(session_factory, numbers, 2)
 
 
