@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app.applications.models import Application
 from app.applications.schemas import ApplicationFilter
@@ -20,11 +20,11 @@ def get(
     session: Session, application_id: int, *, with_lines: bool = True, for_update: bool = False
 ) -> Application | None:
     query = select(Application).where(Application.id == application_id)
-    if with_lines:
-        query = query.options(selectinload(Application.lines))
-    if for_update:
-        query = query.with_for_update()
-    return session.scalars(query).one_or_none()
+    if with_lines:  # one query: the application joined with its lines
+        query = query.options(joinedload(Application.lines))
+    if for_update:  # lock the application row only (its lines are not on the locked side)
+        query = query.with_for_update(of=Application)
+    return session.scalars(query).unique().one_or_none()
 
 
 def _filtered(flt: ApplicationFilter) -> Select[Application]:

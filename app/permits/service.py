@@ -88,9 +88,8 @@ def issue_permit(
         replaces_permit_id=replaces.id if replaces else None,
         replacement_reason=replacement_reason,
     )
-    session.add(permit)
-    session.flush()
-    # The signed document is the authoritative permit, stored with it in this transaction.
+    # The signed document is the authoritative permit, stored with it in this transaction
+    # (sealed before the row is written, so it is written once).
     permit.signed_xml = issuance.sealer.seal(
         permit_document(
             permit,
@@ -100,6 +99,8 @@ def issue_permit(
             replaces=replaces,
         )
     )
+    session.add(permit)
+    session.flush()
     details: dict[str, object] = {
         "number": number,
         "application_id": application.id,
