@@ -19,9 +19,10 @@ def lock_head(session: Session) -> AuditChainHead:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is transaction:
         return cast(AuditChainHead, cached[1])  # locked already in this transaction
-    head = session.execute(
-        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
-    ).scalar_one_or_none()
+    with session.no_autoflush:  # the head does not depend on pending changes: flush them later
+        head = session.execute(
+            select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
+        ).scalar_one_or_none()
     if head is None:
         head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
         session.add(head)

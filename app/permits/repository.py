@@ -23,7 +23,8 @@ def next_serial(session: Session, *, party: str, year: int) -> int:
         )
         .returning(PermitNumberSequence.last_serial)
     )
-    return int(session.execute(stmt).scalar_one())
+    with session.no_autoflush:  # the sequence row depends on nothing pending
+        return int(session.execute(stmt).scalar_one())
 
 
 def get(session: Session, permit_id: int, *, for_update: bool = False) -> Permit | None:
