@@ -31,6 +31,7 @@ MAIN_XSD = "CITESEPermit_2.xsd"
 _DOCTYPE = b"<!DOCTYPE"
 _PREFIX_STEP = re.compile(r"(?<=/)[A-Za-z_][\w.\-]*:")
 _LONG_SET = re.compile(r"the set \{[^}]{120,}\}")
+_LONG_PATTERN = re.compile(r"the pattern '[^']{120,}'")
 
 
 class SchemaLoadError(Exception):
@@ -135,7 +136,8 @@ def _local_path(element: etree._Element, libxml2_path: str) -> str:
 
 def _short_message(message: str) -> str:
     message = message.replace(f"{{{CITES}}}", "cites:").replace(f"{{{RAM}}}", "ram:")
-    return _LONG_SET.sub("the set of the code list", message)
+    message = _LONG_SET.sub("the set of the code list", message)
+    return _LONG_PATTERN.sub("the pattern of the code list", message)
 
 
 @dataclass(frozen=True)

@@ -440,10 +440,15 @@ def _enumerations() -> dict[str, set[str]]:
     tree = etree.parse(
         str(SCHEMA_DIR / "ReusableAggregateBusinessInformationEntity_1_codelists.xsd")
     )
-    return {
-        str(simple.get("name")): {str(e.get("value")) for e in simple.iter(f"{XS}enumeration")}
-        for simple in tree.getroot().iter(f"{XS}simpleType")
-    }
+    out: dict[str, set[str]] = {}
+    for simple in tree.getroot().iter(f"{XS}simpleType"):
+        codes = {str(e.get("value")) for e in simple.iter(f"{XS}enumeration")}
+        for pattern in simple.iter(f"{XS}pattern"):  # exact patterns: PREFIX[LAST...]|...
+            for alternative in str(pattern.get("value")).split("|"):
+                prefix, last = alternative.rstrip("]").split("[")
+                codes |= {prefix + letter for letter in last}
+        out[str(simple.get("name"))] = codes
+    return out
 
 
 def test_xsd_enumerations_equal_the_code_lists() -> None:
@@ -564,3 +569,14 @@ def test_validation_reports_source_lines_for_parsed_documents(registry: SchemaRe
     assert error.path == "/CITESEPermit/HeaderExchangedDocument/PurposeCode"
     assert error.line == data.split(b"\n").index(bad) + 1
     assert not registry.is_valid(parsed.root)
+
+
+@pytest.mark.parametrize(
+    "line", [{"term_code": "XYZ"}, {"term_code": "LI"}, {"origin_country": "QQ"}]
+)
+def test_exact_patterns_refuse_codes_outside_the_lists(
+    registry: SchemaRegistry, line: dict[str, str]
+) -> None:
+    errors = registry.validate(to_xml(_line(**line)))
+    assert errors
+    assert "pattern of the code list" in errors[0].message
