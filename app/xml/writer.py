@@ -107,6 +107,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from app.xml import tags as t
 from app.xml.document import (
     ORIGIN_PERMIT,
     REEXPORT_CERTIFICATE,
@@ -115,7 +116,7 @@ from app.xml.document import (
     PermitLine,
     TradeParty,
 )
-from app.xml.namespaces import CITES, NSMAP, RAM
+from app.xml.namespaces import NSMAP
 from app.xml.schema import SchemaError, SchemaRegistry
 
 BUSINESS_PROCESS = "CITES PERMITTING"
@@ -140,58 +141,6 @@ class XmlOutputInvalid(Exception):
         more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
         super().__init__(f"the permit document is not a valid CITESEPermit: {shown}{more}")
 
-
-def _c(local: str) -> str:
-    return f"{{{CITES}}}{local}"
-
-
-def _r(local: str) -> str:
-    return f"{{{RAM}}}{local}"
-
-
-_ROOT = _c("CITESEPermit")
-_CONTEXT = _c("SpecifiedExchangedDocumentContext")
-_HEADER = _c("HeaderExchangedDocument")
-_CONSIGNMENT = _c("SpecifiedSupplyChainConsignment")
-
-_BUSINESS_PARAMETER = _r("BusinessProcessSpecifiedDocumentContextParameter")
-_VALUE = _r("Value")
-_DOCUMENT_VERSION = _r("SpecifiedDocumentVersion")
-_ID = _r("ID")
-_NAME = _r("Name")
-_TYPE_CODE = _r("TypeCode")
-_ISSUE_DATE_TIME = _r("IssueDateTime")
-_COPY_INDICATOR = _r("CopyIndicator")
-_PURPOSE_CODE = _r("PurposeCode")
-_INFORMATION = _r("Information")
-_REFERENCE_DOCUMENT = _r("ReferenceReferencedDocument")
-_EFFECTIVE_PERIOD = _r("EffectiveSpecifiedPeriod")
-_START_DATE_TIME = _r("StartDateTime")
-_END_DATE_TIME = _r("EndDateTime")
-_ISSUE_LOCATION = _r("IssueLogisticsLocation")
-_FIRST_SIGNATORY = _r("FirstSignatoryDocumentAuthentication")
-_THIRD_SIGNATORY = _r("ThirdSignatoryDocumentAuthentication")
-_PROVIDER_PARTY = _r("ProviderTradeParty")
-_POSTAL_ADDRESS = _r("PostalTradeAddress")
-_STREET_NAME = _r("StreetName")
-_COUNTRY_ID = _r("CountryID")
-_SIGNATORY_PERSON = _r("SpecifiedAuthoritativeSignatoryPerson")
-_CONSIGNOR = _r("ConsignorTradeParty")
-_CONSIGNEE = _r("ConsigneeTradeParty")
-_ITEM = _r("IncludedSupplyChainConsignmentItem")
-_SHIPPING_MARKS = _r("PhysicalLogisticsShippingMarks")
-_MARKING = _r("Marking")
-_ORIGIN_COUNTRY = _r("OriginTradeCountry")
-_EXPORT_COUNTRY = _r("ExportTradeCountry")
-_ASSOCIATED_DOCUMENT = _r("AssociatedReferencedDocument")
-_PACKAGE = _r("TransportLogisticsPackage")
-_ITEM_QUANTITY = _r("ItemQuantity")
-_TRADE_LINE_ITEM = _r("IncludedSupplyChainTradeLineItem")
-_TYPE_EXTENSION_CODE = _r("TypeExtensionCode")
-_PRODUCT = _r("SpecifiedTradeProduct")
-_DESCRIPTION = _r("Description")
-_COMMON_NAME = _r("CommonName")
-_SCIENTIFIC_NAME = _r("ScientificName")
 
 _SubElement = etree.SubElement
 
@@ -239,35 +188,35 @@ def _party(
     address = party.address if party else None
     country = country or (party.country if party else None)
     element = _SubElement(parent, tag)
-    _leaf(element, _NAME, name)
+    _leaf(element, t.NAME, name)
     if address or country:
-        postal = _SubElement(element, _POSTAL_ADDRESS)
-        _leaf(postal, _STREET_NAME, address)
-        _leaf(postal, _COUNTRY_ID, country)
+        postal = _SubElement(element, t.POSTAL_ADDRESS)
+        _leaf(postal, t.STREET_NAME, address)
+        _leaf(postal, t.COUNTRY_ID, country)
 
 
 def _referenced_document(
     parent: etree._Element, tag: str, reference: DocumentReference, type_code: str | None
 ) -> None:
     element = _SubElement(parent, tag)
-    _leaf(element, _ISSUE_DATE_TIME, _date(reference.issue_date))
-    _leaf(element, _TYPE_CODE, type_code)
-    _leaf(element, _ID, reference.id)
+    _leaf(element, t.ISSUE_DATE_TIME, _date(reference.issue_date))
+    _leaf(element, t.TYPE_CODE, type_code)
+    _leaf(element, t.ID, reference.id)
 
 
 def _header(root: etree._Element, document: PermitDocument) -> None:
-    header = _SubElement(root, _HEADER)
-    _leaf(header, _ID, document.number)
-    _leaf(header, _NAME, document.name)
-    _leaf(header, _TYPE_CODE, document.type, {"listID": DOCUMENT_TYPE_LIST_ID})
+    header = _SubElement(root, t.HEADER)
+    _leaf(header, t.ID, document.number)
+    _leaf(header, t.NAME, document.name)
+    _leaf(header, t.TYPE_CODE, document.type, {"listID": DOCUMENT_TYPE_LIST_ID})
     if document.issued_at is not None:
         _leaf(
             header,
-            _ISSUE_DATE_TIME,
+            t.ISSUE_DATE_TIME,
             _datetime(document.issued_at, "/CITESEPermit/HeaderExchangedDocument/IssueDateTime"),
         )
-    _leaf(header, _COPY_INDICATOR, "true" if document.copy else "false")
-    _leaf(header, _PURPOSE_CODE, document.purpose_code, {"listID": PURPOSE_LIST_ID})
+    _leaf(header, t.COPY_INDICATOR, "true" if document.copy else "false")
+    _leaf(header, t.PURPOSE_CODE, document.purpose_code, {"listID": PURPOSE_LIST_ID})
     if document.replacement_reason:
         if document.replaces is None:
             raise _Refused(
@@ -276,27 +225,27 @@ def _header(root: etree._Element, document: PermitDocument) -> None:
             )
         _leaf(
             header,
-            _INFORMATION,
+            t.INFORMATION,
             f"{REPLACES_PREFIX}{document.replaces.id}: {document.replacement_reason}",
         )
     for condition in document.special_conditions:
-        _leaf(header, _INFORMATION, condition)
+        _leaf(header, t.INFORMATION, condition)
     if document.replaces is not None:
         _referenced_document(
-            header, _REFERENCE_DOCUMENT, document.replaces, document.replaces.type_code
+            header, t.REFERENCE_DOCUMENT, document.replaces, document.replaces.type_code
         )
     if document.valid_from is not None or document.valid_until is not None:
-        period = _SubElement(header, _EFFECTIVE_PERIOD)
-        _leaf(period, _START_DATE_TIME, _date(document.valid_from))
-        _leaf(period, _END_DATE_TIME, _date(document.valid_until))
+        period = _SubElement(header, t.EFFECTIVE_PERIOD)
+        _leaf(period, t.START_DATE_TIME, _date(document.valid_from))
+        _leaf(period, t.END_DATE_TIME, _date(document.valid_until))
     if document.place_of_issue:
-        _leaf(_SubElement(header, _ISSUE_LOCATION), _NAME, document.place_of_issue)
+        _leaf(_SubElement(header, t.ISSUE_LOCATION), t.NAME, document.place_of_issue)
     _authority(header, document)
     if document.issuing_official:
-        third = _SubElement(header, _THIRD_SIGNATORY)
-        _leaf(third, _TYPE_CODE, OFFICIAL_SIGNATORY)
-        person = _SubElement(_SubElement(third, _PROVIDER_PARTY), _SIGNATORY_PERSON)
-        _leaf(person, _NAME, document.issuing_official)
+        third = _SubElement(header, t.THIRD_SIGNATORY)
+        _leaf(third, t.TYPE_CODE, OFFICIAL_SIGNATORY)
+        person = _SubElement(_SubElement(third, t.PROVIDER_PARTY), t.SIGNATORY_PERSON)
+        _leaf(person, t.NAME, document.issuing_official)
 
 
 def _authority(header: etree._Element, document: PermitDocument) -> None:
@@ -311,10 +260,10 @@ def _authority(header: etree._Element, document: PermitDocument) -> None:
         )
     if not (document.security_stamp or _has_party(authority, country)):
         return
-    first = _SubElement(header, _FIRST_SIGNATORY)
-    _leaf(first, _TYPE_CODE, AUTHORITY_SIGNATORY)
-    _leaf(first, _ID, document.security_stamp)
-    _party(first, _PROVIDER_PARTY, authority, country)
+    first = _SubElement(header, t.FIRST_SIGNATORY)
+    _leaf(first, t.TYPE_CODE, AUTHORITY_SIGNATORY)
+    _leaf(first, t.ID, document.security_stamp)
+    _party(first, t.PROVIDER_PARTY, authority, country)
 
 
 def _line_reference(
@@ -328,36 +277,36 @@ def _line_reference(
             f"/IncludedSupplyChainConsignmentItem[{index}]/AssociatedReferencedDocument/TypeCode",
             f"a document in this slot has TypeCode {code}, not {reference.type_code!r}",
         )
-    _referenced_document(item, _ASSOCIATED_DOCUMENT, reference, code)
+    _referenced_document(item, t.ASSOCIATED_DOCUMENT, reference, code)
 
 
 def _line(consignment: etree._Element, line: PermitLine, index: int) -> None:
-    item = _SubElement(consignment, _ITEM)
-    _leaf(item, _ID, line.id)
+    item = _SubElement(consignment, t.ITEM)
+    _leaf(item, t.ID, line.id)
     if line.marks:
-        _leaf(_SubElement(item, _SHIPPING_MARKS), _MARKING, line.marks)
+        _leaf(_SubElement(item, t.SHIPPING_MARKS), t.MARKING, line.marks)
     if line.origin_country:
-        _leaf(_SubElement(item, _ORIGIN_COUNTRY), _ID, line.origin_country)
+        _leaf(_SubElement(item, t.ORIGIN_COUNTRY), t.ID, line.origin_country)
     if line.reexport_country:
-        _leaf(_SubElement(item, _EXPORT_COUNTRY), _ID, line.reexport_country)
+        _leaf(_SubElement(item, t.EXPORT_COUNTRY), t.ID, line.reexport_country)
     _line_reference(item, line.origin_permit, ORIGIN_PERMIT, index)
     _line_reference(item, line.reexport_certificate, REEXPORT_CERTIFICATE, index)
     if line.quantity is not None:
-        package = _SubElement(item, _PACKAGE)
+        package = _SubElement(item, t.PACKAGE)
         _leaf(
             package,
-            _ITEM_QUANTITY,
+            t.ITEM_QUANTITY,
             _quantity(line.quantity),
             {"unitCode": line.unit} if line.unit else None,
         )
-    trade_item = _SubElement(item, _TRADE_LINE_ITEM)
-    _leaf(trade_item, _TYPE_CODE, line.appendix)
-    _leaf(trade_item, _TYPE_EXTENSION_CODE, line.source_code)
-    product = _SubElement(trade_item, _PRODUCT)
-    _leaf(product, _DESCRIPTION, line.description)
-    _leaf(product, _TYPE_CODE, line.term_code)
-    _leaf(product, _COMMON_NAME, line.common_name)
-    _leaf(product, _SCIENTIFIC_NAME, line.scientific_name)
+    trade_item = _SubElement(item, t.TRADE_LINE_ITEM)
+    _leaf(trade_item, t.TYPE_CODE, line.appendix)
+    _leaf(trade_item, t.TYPE_EXTENSION_CODE, line.source_code)
+    product = _SubElement(trade_item, t.PRODUCT)
+    _leaf(product, t.DESCRIPTION, line.description)
+    _leaf(product, t.TYPE_CODE, line.term_code)
+    _leaf(product, t.COMMON_NAME, line.common_name)
+    _leaf(product, t.SCIENTIFIC_NAME, line.scientific_name)
     # A line with nothing below the trade line item writes no empty elements either.
     if len(product) == 0:
         trade_item.remove(product)
@@ -366,14 +315,14 @@ def _line(consignment: etree._Element, line: PermitLine, index: int) -> None:
 
 
 def _build(document: PermitDocument) -> etree._Element:
-    root = etree.Element(_ROOT, nsmap=NSMAP)
-    context = _SubElement(_SubElement(root, _CONTEXT), _BUSINESS_PARAMETER)
-    _leaf(context, _VALUE, BUSINESS_PROCESS)
-    _leaf(_SubElement(context, _DOCUMENT_VERSION), _ID, DOCUMENT_VERSION)
+    root = etree.Element(t.ROOT, nsmap=NSMAP)
+    context = _SubElement(_SubElement(root, t.CONTEXT), t.BUSINESS_PARAMETER)
+    _leaf(context, t.VALUE, BUSINESS_PROCESS)
+    _leaf(_SubElement(context, t.DOCUMENT_VERSION), t.ID, DOCUMENT_VERSION)
     _header(root, document)
-    consignment = _SubElement(root, _CONSIGNMENT)
-    _party(consignment, _CONSIGNOR, document.exporter)
-    _party(consignment, _CONSIGNEE, document.importer)
+    consignment = _SubElement(root, t.CONSIGNMENT)
+    _party(consignment, t.CONSIGNOR, document.exporter)
+    _party(consignment, t.CONSIGNEE, document.importer)
     for index, line in enumerate(document.lines, start=1):
         _line(consignment, line, index)
     return root
