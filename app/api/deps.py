@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -17,11 +17,6 @@ from app.core.errors import NotAuthenticated, PermissionDenied
 from app.permits.document import Issuance, IssuingAuthority
 from app.trust.keys import OwnKeys
 from app.xml.schema import SchemaRegistry
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -41,43 +36,23 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_secret_key(request: Request) -> str:
-    key: str = request.app.state.secret_key
-    return key
+def _app_state(name: str) -> Callable[[Request], Any]:
+    """A dependency giving one of the adapters app/bootstrap.py built (kept on app.state)."""
+
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    dependency.__name__ = f"get_{name}"
+    return dependency
 
 
-def get_schema(request: Request) -> SchemaRegistry:
-    schema: SchemaRegistry = request.app.state.schema
-    return schema
-
-
-def get_authority(request: Request) -> IssuingAuthority:
-    authority: IssuingAuthority = request.app.state.authority
-    return authority
-
-
-def get_issuance(request: Request) -> Issuance:
-    issuance: Issuance = request.app.state.issuance
-    return issuance
-
-
-def get_own_keys(request: Request) -> OwnKeys:
-    keys: OwnKeys = request.app.state.own_keys
-    return keys
-
-
-def get_session_factory(request: Request) -> sessionmaker[Session]:
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    return factory
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
-SchemaDep = Annotated[SchemaRegistry, Depends(get_schema)]
-AuthorityDep = Annotated[IssuingAuthority, Depends(get_authority)]
-IssuanceDep = Annotated[Issuance, Depends(get_issuance)]
-OwnKeysDep = Annotated[OwnKeys, Depends(get_own_keys)]
-SecretKeyDep = Annotated[str, Depends(get_secret_key)]
+SettingsDep = Annotated[Settings, Depends(_app_state("settings"))]
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(_app_state("session_factory"))]
+SchemaDep = Annotated[SchemaRegistry, Depends(_app_state("schema"))]
+AuthorityDep = Annotated[IssuingAuthority, Depends(_app_state("authority"))]
+IssuanceDep = Annotated[Issuance, Depends(_app_state("issuance"))]
+OwnKeysDep = Annotated[OwnKeys, Depends(_app_state("own_keys"))]
+SecretKeyDep = Annotated[str, Depends(_app_state("secret_key"))]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="A login token from POST /api/v1/auth/token")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from app.api.deps import (
     CurrentActor,
@@ -11,6 +11,7 @@ from app.api.deps import (
     SecretKeyDep,
     SessionDep,
     SettingsDep,
+    remote_addr,
     require_role,
 )
 from app.api.errors import ERROR_RESPONSES
@@ -43,9 +44,15 @@ AdminOrOfficer = Annotated[Actor, Depends(require_role(Role.ADMIN, Role.OFFICER)
     summary="Log in with user name and password; returns a Bearer token",
 )
 def login(
-    body: TokenRequest, session: SessionDep, settings: SettingsDep, secret: SecretKeyDep
+    body: TokenRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    secret: SecretKeyDep,
 ) -> TokenRead:
-    user = service.authenticate(session, username=body.username, password=body.password)
+    user = service.authenticate(
+        session, username=body.username, password=body.password, remote_addr=remote_addr(request)
+    )
     token, expires_at = service.issue_token(user, secret=secret, minutes=settings.token_minutes)
     return TokenRead(access_token=token, expires_at=expires_at)
 

@@ -253,3 +253,13 @@ def test_list_filters_refuse_unknown_states(api: Api) -> None:
         response = api.client.get(path, headers=officer, params={"status": "approvd"})
         assert response.status_code == 422
         assert response.json()["details"][0]["loc"] == ["query", "status", 0]
+
+
+def test_logins_are_audited_with_the_client_address(api: Api) -> None:
+    api.login("admin")
+    events = api.client.get(
+        "/api/v1/audit/events", headers=api.login("admin"), params={"action": "auth.login"}
+    ).json()["items"]
+    assert events
+    assert events[0]["actor_name"] == "admin"
+    assert events[0]["remote_addr"] == "testclient"  # the test client's address
