@@ -104,6 +104,7 @@ def metadata() -> MetaData:
     from app.applications import models as _applications  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.outbox import models as _outbox  # noqa: F401
     from app.permits import models as _permits  # noqa: F401
     from app.trust import models as _trust  # noqa: F401
 
