@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import Base, make_engine, make_session_factory
+from app.exchange.service import Receiver
 from app.permits.document import Issuance, IssuingAuthority, Sealer
 from app.trust.keys import KeyStore, KeyStoreError, OwnKeys, load_configured
 from app.xml.schema import SchemaRegistry
+from epix import load_schemas as load_epix_schemas
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Container:
     authority: IssuingAuthority
     own_keys: OwnKeys
     issuance: Issuance
+    receiver: Receiver
 
 
 def issuing_authority(settings: Settings) -> IssuingAuthority:
@@ -58,6 +61,12 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Container:
         authority=authority,
         own_keys=keys,
         issuance=issuance,
+        receiver=Receiver(
+            settings.party,
+            keys.current,
+            load_epix_schemas(settings.schema_dir),
+            settings.max_xml_bytes,
+        ),
     )
 
 
@@ -104,6 +113,7 @@ def metadata() -> MetaData:
     from app.applications import models as _applications  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.exchange import models as _exchange  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
     from app.permits import models as _permits  # noqa: F401
     from app.trust import models as _trust  # noqa: F401

@@ -18,6 +18,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
 from app.core.config import Settings
+from app.exchange.router import router as exchange_router
 from app.permits.router import router as permits_router
 from app.trust.router import epix_router
 from app.trust.router import router as trust_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.authority = container.authority
     app.state.issuance = container.issuance
     app.state.own_keys = container.own_keys
+    app.state.receiver = container.receiver
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
 
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         api.include_router(router)
     app.include_router(api)
     app.include_router(epix_router)
+    app.include_router(exchange_router)
 
     @app.get(
         "/healthz",

@@ -36,7 +36,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def _app_state(name: str) -> Callable[[Request], Any]:
+def app_state(name: str) -> Callable[[Request], Any]:
     """A dependency giving one of the adapters app/bootstrap.py built (kept on app.state)."""
 
     def dependency(request: Request) -> Any:
@@ -46,13 +46,13 @@ def _app_state(name: str) -> Callable[[Request], Any]:
     return dependency
 
 
-SettingsDep = Annotated[Settings, Depends(_app_state("settings"))]
-SessionFactoryDep = Annotated[sessionmaker[Session], Depends(_app_state("session_factory"))]
-SchemaDep = Annotated[SchemaRegistry, Depends(_app_state("schema"))]
-AuthorityDep = Annotated[IssuingAuthority, Depends(_app_state("authority"))]
-IssuanceDep = Annotated[Issuance, Depends(_app_state("issuance"))]
-OwnKeysDep = Annotated[OwnKeys, Depends(_app_state("own_keys"))]
-SecretKeyDep = Annotated[str, Depends(_app_state("secret_key"))]
+SettingsDep = Annotated[Settings, Depends(app_state("settings"))]
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(app_state("session_factory"))]
+SchemaDep = Annotated[SchemaRegistry, Depends(app_state("schema"))]
+AuthorityDep = Annotated[IssuingAuthority, Depends(app_state("authority"))]
+IssuanceDep = Annotated[Issuance, Depends(app_state("issuance"))]
+OwnKeysDep = Annotated[OwnKeys, Depends(app_state("own_keys"))]
+SecretKeyDep = Annotated[str, Depends(app_state("secret_key"))]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="A login token from POST /api/v1/auth/token")

@@ -92,6 +92,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", f"{CERT}/revoke"):   _row(UNAUTH, DENY, DENY, DENY, DENY, OK),
     ("POST", f"{V1}/verify"):                 _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", "/epix/v1/certificates"):         _row(OK,     OK,     OK,     OK,     OK,     OK),
+    ("POST", "/epix/v1/messages"):            _row(OK,     OK,     OK,     OK,     OK,     OK),
+    ("GET", "/epix/v1/status"):               _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

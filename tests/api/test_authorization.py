@@ -401,6 +401,9 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", f"{V1}/codelists"): Scenario(),
     ("POST", f"{V1}/verify"): Scenario(body=lambda _w, _p: {"not": "a permit"}),
     ("GET", "/epix/v1/certificates"): Scenario(),
+    # peers authenticate by the envelope's signature: a junk body gets a signed REJECTED receipt
+    ("POST", "/epix/v1/messages"): Scenario(body=lambda _w, _p: {"not": "xml"}, success=400),
+    ("GET", "/epix/v1/status"): Scenario(),
     ("POST", f"{V1}/peers"): Scenario(
         body=lambda _w, _p: {"party": next(_PEER_PARTIES), "name": "A peer MA"},
         observe=lambda w, _p: w.read("admin", f"{V1}/peers")["total"],

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.exchange.models import ForeignPermit, InboxMessage
+
+
+def inbox_message(session: Session, message_id: str) -> InboxMessage | None:
+    return session.scalar(select(InboxMessage).where(InboxMessage.message_id == message_id))
+
+
+def foreign_permit(session: Session, party: str, number: str) -> ForeignPermit | None:
+    return session.scalar(
+        select(ForeignPermit).where(
+            ForeignPermit.issuing_party == party, ForeignPermit.number == number
+        )
+    )
+
+
+def list_foreign(
+    session: Session, *, party: str | None, number: str | None, limit: int, offset: int
+) -> tuple[list[ForeignPermit], int]:
+    query = select(ForeignPermit)
+    if party:
+        query = query.where(ForeignPermit.issuing_party == party)
+    if number:
+        query = query.where(ForeignPermit.number == number)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(ForeignPermit.id.desc()).limit(limit).offset(offset))
+    return list(rows), total

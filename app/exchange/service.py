@@ -1,0 +1,274 @@
+"""Receiving EPIX messages: verify, apply once, answer with a signed receipt.
+
+Every answer is a signed receipt. A message that verified and applied is recorded in the
+inbox with its receipt in the same transaction, so the same message again gets the same
+receipt (DUPLICATE) and is never applied twice; the same id with other bytes is refused
+(DUPLICATE_CONFLICT). A refused message changes nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.core.clock import utcnow
+from app.core.errors import DomainError
+from app.exchange import repository
+from app.exchange.models import ForeignPermit, InboxMessage
+from app.permits import service as permits_service
+from app.trust import service as trust_service
+from app.trust.verification import verify_permit
+from app.xml.parser import parse_xml
+from app.xml.reader import read_permit_bytes
+from epix import (
+    Envelope,
+    EnvelopeError,
+    ErrorCode,
+    MessageType,
+    Problem,
+    Receipt,
+    ReceiptStatus,
+    Schemas,
+    build_receipt,
+    parse_envelope,
+)
+from signing import SigningKey
+
+UNKNOWN_PARTY = "XX"  # the receipt's sender when the claimed one cannot be read
+HTTP_STATUS = {
+    ErrorCode.MALFORMED_XML: 400,
+    ErrorCode.SCHEMA_INVALID: 400,
+    ErrorCode.SIGNATURE_INVALID: 403,
+    ErrorCode.UNKNOWN_SENDER: 403,
+    ErrorCode.UNTRUSTED_CERTIFICATE: 403,
+    ErrorCode.WRONG_RECIPIENT: 421,
+    ErrorCode.UNSUPPORTED_TYPE: 422,
+    ErrorCode.DUPLICATE_CONFLICT: 409,
+    ErrorCode.PERMIT_NOT_FOUND: 404,
+    ErrorCode.RULE_VIOLATION: 422,
+}
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """This Party as a receiver: who it is and the key its receipts are signed with."""
+
+    party: str
+    key: SigningKey
+    schemas: Schemas
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    http_status: int
+    receipt: bytes
+    status: ReceiptStatus
+
+
+class _Refused(Exception):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _receipt(
+    receiver: Receiver,
+    *,
+    message_id: uuid.UUID,
+    sha256: str,
+    sender: str,
+    status: ReceiptStatus,
+    errors: tuple[Problem, ...] = (),
+    permit: bytes | None = None,
+    now: datetime,
+) -> bytes:
+    return build_receipt(
+        Receipt(
+            message_id=message_id,
+            sha256=sha256,
+            received_at=now,
+            receiver=receiver.party,
+            sender=sender,
+            status=status,
+            errors=errors,
+            permit=permit,
+        ),
+        receiver.key,
+    )
+
+
+def _rejected(
+    receiver: Receiver,
+    data: bytes,
+    sha256: str,
+    code: ErrorCode,
+    message: str,
+    envelope: Envelope | None,
+    now: datetime,
+) -> Answer:
+    message_id, sender = (
+        _claimed(data) if envelope is None else (envelope.header.message_id, envelope.header.sender)
+    )
+    receipt = _receipt(
+        receiver,
+        message_id=message_id,
+        sha256=sha256,
+        sender=sender,
+        status=ReceiptStatus.REJECTED,
+        errors=(Problem(code, message[:500]),),
+        now=now,
+    )
+    return Answer(HTTP_STATUS[code], receipt, ReceiptStatus.REJECTED)
+
+
+def _claimed(data: bytes) -> tuple[uuid.UUID, str]:
+    """What a refused message claims to be (for addressing the receipt only)."""
+    parsed = parse_xml(data)
+    message_id, sender = uuid.UUID(int=0), UNKNOWN_PARTY
+    if parsed.root is not None:
+        header = parsed.root.find("{*}Header")
+        if header is not None:
+            with contextlib.suppress(ValueError):
+                message_id = uuid.UUID(header.findtext("{*}MessageId") or "")
+            claimed = (header.findtext("{*}Sender") or "").strip()
+            if len(claimed) == 2 and claimed.isalpha() and claimed.isupper():
+                sender = claimed
+    return message_id, sender
+
+
+def receive(
+    session: Session, data: bytes, *, receiver: Receiver, now: datetime | None = None
+) -> Answer:
+    """Handle one POSTed message. Never raises on content."""
+    now = now or utcnow()
+    sha256 = hashlib.sha256(data).hexdigest()
+    registry = trust_service.registry_lookup(session)
+    try:
+        envelope = parse_envelope(
+            data,
+            schemas=receiver.schemas,
+            trusted_for=registry,
+            own_party=receiver.party,
+            max_bytes=receiver.max_bytes,
+        )
+    except EnvelopeError as exc:
+        return _rejected(receiver, data, sha256, exc.code, str(exc), None, now)
+    header = envelope.header
+    seen = repository.inbox_message(session, str(header.message_id))
+    if seen is not None:
+        if seen.sha256 == sha256:
+            return Answer(200, seen.receipt, ReceiptStatus.DUPLICATE)
+        return _rejected(
+            receiver,
+            data,
+            sha256,
+            ErrorCode.DUPLICATE_CONFLICT,
+            "this message id was received with other content",
+            envelope,
+            now,
+        )
+    try:
+        permit = _apply(session, envelope, receiver=receiver, now=now)
+    except _Refused as exc:
+        return _rejected(receiver, data, sha256, exc.code, exc.message, envelope, now)
+    receipt = _receipt(
+        receiver,
+        message_id=header.message_id,
+        sha256=sha256,
+        sender=header.sender,
+        status=ReceiptStatus.ACCEPTED,
+        permit=permit,
+        now=now,
+    )
+    session.add(
+        InboxMessage(
+            message_id=str(header.message_id),
+            sender=header.sender,
+            message_type=header.message_type.value,
+            permit_number=header.permit_number,
+            sha256=sha256,
+            status=ReceiptStatus.ACCEPTED.value,
+            received_at=now,
+            receipt=receipt,
+        )
+    )
+    session.flush()  # durable with the change it records, before the receipt is sent
+    return Answer(200, receipt, ReceiptStatus.ACCEPTED)
+
+
+def _apply(
+    session: Session, envelope: Envelope, *, receiver: Receiver, now: datetime
+) -> bytes | None:
+    header = envelope.header
+    if header.message_type is MessageType.PERMIT_ISSUED:
+        _store_permit(session, envelope, receiver=receiver, now=now)
+        return None
+    if header.message_type is MessageType.PERMIT_STATUS:
+        stored = repository.foreign_permit(session, header.sender, header.permit_number)
+        if stored is None or envelope.status is None:
+            raise _Refused(
+                ErrorCode.PERMIT_NOT_FOUND,
+                f"no permit {header.permit_number} of {header.sender} was received",
+            )
+        stored.status = envelope.status.state.value
+        stored.status_reason = envelope.status.reason
+        return None
+    # PERMIT_REQUEST: our own permit, signed as issued
+    try:
+        return permits_service.signed_document(
+            session, party=receiver.party, number=header.permit_number
+        )
+    except DomainError as exc:  # not found, or not signed: the peer learns it is not here
+        raise _Refused(
+            ErrorCode.PERMIT_NOT_FOUND, f"no permit {header.permit_number} here"
+        ) from exc
+
+
+def _store_permit(
+    session: Session, envelope: Envelope, *, receiver: Receiver, now: datetime
+) -> None:
+    header = envelope.header
+    signed = envelope.permit or b""
+    verdict = verify_permit(
+        signed,
+        own_party=receiver.party,
+        own_certificates=(),
+        registry=trust_service.registry_lookup(session),
+        max_bytes=receiver.max_bytes,
+    )
+    if not verdict.authentic or verdict.party != header.sender:
+        reason = verdict.reasons[0].message if verdict.reasons else "issued by another Party"
+        raise _Refused(ErrorCode.SIGNATURE_INVALID, f"the permit does not verify: {reason}")
+    document = read_permit_bytes(signed, max_bytes=receiver.max_bytes).document
+    existing = repository.foreign_permit(session, header.sender, header.permit_number)
+    if existing is not None:
+        if existing.signed_xml != signed:
+            raise _Refused(
+                ErrorCode.RULE_VIOLATION,
+                f"permit {header.permit_number} was received before, different",
+            )
+        return
+    session.add(
+        ForeignPermit(
+            issuing_party=header.sender,
+            number=header.permit_number,
+            document_type=document.type if document else None,
+            valid_until=document.valid_until if document else None,
+            importer_country=document.importer.country if document and document.importer else None,
+            status="valid",
+            signer_fingerprint=verdict.fingerprint or "",
+            message_id=str(header.message_id),
+            received_at=now,
+            signed_xml=signed,
+        )
+    )
+
+
+def foreign_permit_bytes(session: Session, party: str, number: str) -> bytes | None:
+    stored = repository.foreign_permit(session, party, number)
+    return stored.signed_xml if stored else None

@@ -1,0 +1,251 @@
+"""Receiving EPIX messages over HTTP: accepted once, duplicates answered with the original
+receipt, conflicts and bad envelopes refused with a signed receipt and nothing changed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.db import unit_of_work
+from app.exchange.models import ForeignPermit, InboxMessage
+from epix import (
+    EnvelopeHeader,
+    MessageType,
+    PermitState,
+    PermitStatusBody,
+    ReceiptStatus,
+    build_envelope,
+    default_schema_dir,
+    load_schemas,
+    parse_receipt,
+)
+from signing import (
+    SigningKey,
+    certificate_pem,
+    generate_key,
+    load_certificate,
+    self_signed_certificate,
+    sign_bytes,
+    verify,
+)
+from tests.factories import Api
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+XML = {"Content-Type": "application/xml"}
+PAST = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def peer(api: Api) -> SigningKey:
+    """France, registered in this (Swiss) service's trust registry with its certificate."""
+    key = generate_key()
+    signing_key = SigningKey(
+        key, (self_signed_certificate(key, "MA France", "FR", valid_days=3650, not_before=PAST),)
+    )
+    admin = api.login("admin")
+    api.client.post("/api/v1/peers", headers=admin, json={"party": "FR", "name": "MA France"})
+    added = api.client.post(
+        "/api/v1/peers/FR/certificates",
+        headers=admin,
+        json={"pem": certificate_pem(signing_key.certificate).decode()},
+    )
+    assert added.status_code == 201
+    return signing_key
+
+
+def _french_permit(key: SigningKey, number: str = "FR2611000123") -> bytes:
+    root = etree.fromstring((SAMPLES / "ours-reexport.xml").read_bytes())
+    root.find("{*}HeaderExchangedDocument/{*}ID").text = number  # type: ignore[union-attr]
+    for country in root.iterfind(
+        "{*}HeaderExchangedDocument/{*}FirstSignatoryDocument"
+        "Authentication/{*}ProviderTradeParty/{*}PostalTradeAddress/"
+        "{*}CountryID"
+    ):
+        country.text = "FR"
+    return sign_bytes(root, key)
+
+
+def _envelope(
+    key: SigningKey,
+    kind: MessageType,
+    number: str,
+    body: object,
+    message_id: uuid.UUID | None = None,
+    recipient: str = "CH",
+) -> bytes:
+    header = EnvelopeHeader(
+        message_id=message_id or uuid.uuid4(),
+        sender="FR",
+        recipient=recipient,
+        message_type=kind,
+        created_at=datetime.now(UTC),
+        permit_number=number,
+    )
+    return build_envelope(header, body, key)  # type: ignore[arg-type]
+
+
+def _receipt(api: Api, data: bytes) -> object:
+    [cert] = api.client.get("/epix/v1/certificates").json()
+    return parse_receipt(
+        data,
+        schemas=load_schemas(default_schema_dir()),
+        trusted=[load_certificate(cert["pem"].encode())],
+    )
+
+
+def _exc_c14n(data: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(data), method="c14n", exclusive=True)
+
+
+def _counts(factory: sessionmaker[Session]) -> tuple[int, int]:
+    with unit_of_work(factory) as session:
+        return (
+            session.scalar(select(func.count()).select_from(InboxMessage)) or 0,
+            session.scalar(select(func.count()).select_from(ForeignPermit)) or 0,
+        )
+
+
+def test_a_pushed_permit_is_stored_once(
+    api: Api, peer: SigningKey, session_factory: sessionmaker[Session]
+) -> None:
+    permit = _french_permit(peer)
+    data = _envelope(peer, MessageType.PERMIT_ISSUED, "FR2611000123", permit)
+    answer = api.client.post("/epix/v1/messages", headers=XML, content=data)
+    assert answer.status_code == 200
+    receipt = _receipt(api, answer.content)
+    assert receipt.status is ReceiptStatus.ACCEPTED  # type: ignore[attr-defined]
+    assert receipt.sender == "FR"  # type: ignore[attr-defined]
+    with unit_of_work(session_factory) as session:
+        stored = session.scalar(select(ForeignPermit))
+        assert stored is not None
+        # what France signed, to the byte of its canonical form (embedding it in the
+        # envelope moves namespace declarations; byte identity is still to do, issue 5)
+        assert _exc_c14n(stored.signed_xml) == _exc_c14n(permit)
+        assert verify(stored.signed_xml, trusted=[peer.certificate]).fingerprint
+        assert (stored.issuing_party, stored.number, stored.status) == (
+            "FR",
+            "FR2611000123",
+            "valid",
+        )
+
+    again = api.client.post("/epix/v1/messages", headers=XML, content=data)
+    assert again.status_code == 200
+    assert again.content == answer.content  # the original receipt
+    assert _counts(session_factory) == (1, 1)
+
+    status = PermitStatusBody(state=PermitState.CANCELLED, reason="not shipped")
+    cancelled = api.client.post(
+        "/epix/v1/messages",
+        headers=XML,
+        content=_envelope(peer, MessageType.PERMIT_STATUS, "FR2611000123", status),
+    )
+    assert cancelled.status_code == 200
+    with unit_of_work(session_factory) as session:
+        stored = session.scalar(select(ForeignPermit))
+        assert stored is not None
+        assert stored.status == "cancelled"
+
+
+def test_refused_messages_change_nothing(
+    api: Api, peer: SigningKey, session_factory: sessionmaker[Session]
+) -> None:
+    first_id = uuid.uuid4()
+    accepted = api.client.post(
+        "/epix/v1/messages",
+        headers=XML,
+        content=_envelope(
+            peer, MessageType.PERMIT_ISSUED, "FR2611000123", _french_permit(peer), first_id
+        ),
+    )
+    assert accepted.status_code == 200
+    before = _counts(session_factory)
+
+    stranger = generate_key()
+    stranger_key = SigningKey(
+        stranger, (self_signed_certificate(stranger, "X", "FR", valid_days=3650, not_before=PAST),)
+    )
+    cases = {
+        "conflict": (
+            _envelope(
+                peer,
+                MessageType.PERMIT_ISSUED,
+                "FR2611000999",
+                _french_permit(peer, "FR2611000999"),
+                first_id,
+            ),
+            409,
+            "DUPLICATE_CONFLICT",
+        ),
+        "untrusted": (
+            _envelope(
+                stranger_key,
+                MessageType.PERMIT_ISSUED,
+                "FR2611000124",
+                _french_permit(stranger_key, "FR2611000124"),
+            ),
+            403,
+            "UNTRUSTED_CERTIFICATE",
+        ),
+        "wrong recipient": (
+            _envelope(
+                peer,
+                MessageType.PERMIT_ISSUED,
+                "FR2611000125",
+                _french_permit(peer, "FR2611000125"),
+                recipient="DE",
+            ),
+            421,
+            "WRONG_RECIPIENT",
+        ),
+        "unknown permit": (
+            _envelope(
+                peer,
+                MessageType.PERMIT_STATUS,
+                "FR2699999999",
+                PermitStatusBody(state=PermitState.USED),
+            ),
+            404,
+            "PERMIT_NOT_FOUND",
+        ),
+        "malformed": (b"<Envelope><unclosed>", 400, "MALFORMED_XML"),
+        "xxe": (
+            b'<!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]><e>&x;</e>',
+            400,
+            "MALFORMED_XML",
+        ),
+    }
+    for name, (data, status, code) in cases.items():
+        answer = api.client.post("/epix/v1/messages", headers=XML, content=data)
+        assert answer.status_code == status, (name, answer.content[:300])
+        receipt = _receipt(api, answer.content)
+        assert receipt.status is ReceiptStatus.REJECTED, name  # type: ignore[attr-defined]
+        assert receipt.errors[0].code.value == code, name  # type: ignore[attr-defined]
+        assert b"root:" not in answer.content
+    assert _counts(session_factory) == before
+
+
+def test_a_peer_requests_one_of_our_permits(api: Api, peer: SigningKey) -> None:
+    permit = api.issued_permit(api.trader(), api.user("officer"))
+    ours = api.client.get(f"/api/v1/permits/{permit['id']}.xml", headers=api.login("admin"))
+    answer = api.client.post(
+        "/epix/v1/messages",
+        headers=XML,
+        content=_envelope(peer, MessageType.PERMIT_REQUEST, permit["number"], None),
+    )
+    assert answer.status_code == 200
+    receipt = _receipt(api, answer.content)
+    assert receipt.permit is not None  # type: ignore[attr-defined]
+    assert _exc_c14n(receipt.permit) == _exc_c14n(ours.content)  # type: ignore[attr-defined]
+
+
+def test_status_endpoint(api: Api) -> None:
+    body = api.client.get("/epix/v1/status").json()
+    assert body["status"] == "up"
+    assert body["party"] == "CH"
+    assert set(body["message_types"]) == {"PERMIT_ISSUED", "PERMIT_STATUS", "PERMIT_REQUEST"}
