@@ -19,6 +19,7 @@ from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
 from app.core.config import Settings
 from app.exchange.router import router as exchange_router
+from app.outbox.router import router as outbox_router
 from app.permits.router import router as permits_router
 from app.trust.router import epix_router
 from app.trust.router import router as trust_router
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         codelists_router,
         xml_router,
         trust_router,
+        outbox_router,
     ):
         api.include_router(router)
     app.include_router(api)

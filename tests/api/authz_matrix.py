@@ -94,6 +94,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", "/epix/v1/certificates"):         _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("POST", "/epix/v1/messages"):            _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", "/epix/v1/status"):               _row(OK,     OK,     OK,     OK,     OK,     OK),
+    ("GET", f"{V1}/outbox"):                  _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
+    ("POST", f"{V1}/outbox/{{message_id}}/requeue"): _row(UNAUTH, DENY, DENY, OK,   DENY,   DENY),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -32,6 +32,7 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.main import create_app
+from app.outbox import service as outbox_service
 from tests.api.authz_matrix import (
     APP,
     CERT,
@@ -153,6 +154,22 @@ class World:
         response = self.client.get(path, headers=self.setup[principal], params=params)
         assert response.status_code == 200, response.text
         return response.json()
+
+    def dead_message(self) -> str:
+        """An outgoing message that a peer rejected for good; its id."""
+        with unit_of_work(self.api.session_factory) as session:
+            message = outbox_service.enqueue(
+                session,
+                destination="FR",
+                message_type="PERMIT_ISSUED",
+                ordering_key=_unique("26CH"),
+                payload=b"<Envelope/>",
+            )
+            outbox_service.claim_due(session, worker="relay")
+            outbox_service.record_failure(
+                session, message_id=message.message_id, error="REJECTED", permanent=True
+            )
+            return message.message_id
 
     def peer(self) -> str:
         """A new peer Party in the trust registry; its code."""
@@ -404,6 +421,15 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     # peers authenticate by the envelope's signature: a junk body gets a signed REJECTED receipt
     ("POST", "/epix/v1/messages"): Scenario(body=lambda _w, _p: {"not": "xml"}, success=400),
     ("GET", "/epix/v1/status"): Scenario(),
+    ("GET", f"{V1}/outbox"): Scenario(),
+    ("POST", f"{V1}/outbox/{{message_id}}/requeue"): Scenario(
+        prepare=lambda w: {"message_id": w.dead_message()},
+        observe=lambda w, p: [
+            m["status"]
+            for m in w.read("officer", f"{V1}/outbox")["items"]
+            if m["message_id"] == p["message_id"]
+        ],
+    ),
     ("POST", f"{V1}/peers"): Scenario(
         body=lambda _w, _p: {"party": next(_PEER_PARTIES), "name": "A peer MA"},
         observe=lambda w, _p: w.read("admin", f"{V1}/peers")["total"],

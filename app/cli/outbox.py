@@ -1,0 +1,45 @@
+"""`ecites outbox`: outgoing messages and their delivery state."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from app.cli.common import CLI_ACTOR, cli_session, fail, group
+from app.core.errors import DomainError
+
+outbox_cli = group("outbox", "Outgoing messages to peers and their delivery state.")
+
+
+@outbox_cli.command("list")
+def outbox_list(
+    status: Annotated[str | None, typer.Option(help="pending, sending, delivered or dead")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 50,
+) -> None:
+    """List outgoing messages: state, attempts, last error."""
+    from app.outbox import service as outbox_service
+
+    with cli_session() as session:
+        messages, total = outbox_service.list_messages(session, status=status, limit=limit)
+        for m in messages:
+            typer.echo(
+                f"{m.message_id}  {m.status:<9} {m.message_type:<14} to {m.destination}  "
+                f"{m.ordering_key}  attempts={m.attempts}  {m.last_error or ''}".rstrip()
+            )
+        typer.echo(f"{len(messages)} of {total} message(s)")
+
+
+@outbox_cli.command("requeue")
+def outbox_requeue(
+    message_id: Annotated[str, typer.Argument(help="The dead message's id (UUID)")],
+) -> None:
+    """Send a dead message again."""
+    from app.outbox import service as outbox_service
+
+    try:
+        with cli_session() as session:
+            message = outbox_service.requeue(session, message_id=message_id, actor=CLI_ACTOR)
+            typer.echo(f"requeued {message.message_id} to {message.destination}")
+    except DomainError as exc:
+        fail(exc)
