@@ -18,6 +18,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
 from app.core.config import Settings
+from app.exchange.router import api_router as foreign_permits_router
 from app.exchange.router import router as exchange_router
 from app.outbox.router import router as outbox_router
 from app.permits.router import router as permits_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         xml_router,
         trust_router,
         outbox_router,
+        foreign_permits_router,
     ):
         api.include_router(router)
     app.include_router(api)

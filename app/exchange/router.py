@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.api.deps import SessionDep, app_state
+from app.api.deps import Limit, Offset, SessionDep, app_state, require_role
+from app.api.errors import ERROR_RESPONSES
+from app.core.actor import Actor, Role
 from app.exchange import service
+from app.exchange.schemas import ForeignPermitList, ForeignPermitRead
 from app.exchange.service import Receiver
 from epix import MessageType
 
@@ -51,3 +54,31 @@ def status(receiver: ReceiverDep) -> dict[str, Any]:
         "message_types": [t.value for t in MessageType],
         "versions": {"envelope": "1", "receipt": "1", "permit": "CITESEPermit:2"},
     }
+
+
+api_router = APIRouter(prefix="/foreign-permits", tags=["epix"], responses=ERROR_RESPONSES)
+Reader = Annotated[Actor, Depends(require_role(Role.OFFICER, Role.CUSTOMS, Role.ADMIN))]
+
+
+@api_router.get(
+    "",
+    response_model=ForeignPermitList,
+    summary="Permits other Parties pushed here, newest first (officer, customs, admin)",
+)
+def list_foreign_permits(
+    session: SessionDep,
+    _actor: Reader,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    party: Annotated[str | None, Query(pattern="^[A-Z]{2}$", description="Issuing Party")] = None,
+    number: Annotated[str | None, Query(max_length=35)] = None,
+) -> ForeignPermitList:
+    items, total = service.list_foreign_permits(
+        session, party=party, number=number, limit=limit, offset=offset
+    )
+    return ForeignPermitList(
+        items=[ForeignPermitRead.model_validate(p) for p in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )

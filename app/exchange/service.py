@@ -272,3 +272,15 @@ def _store_permit(
 def foreign_permit_bytes(session: Session, party: str, number: str) -> bytes | None:
     stored = repository.foreign_permit(session, party, number)
     return stored.signed_xml if stored else None
+
+
+def list_foreign_permits(
+    session: Session,
+    *,
+    party: str | None = None,
+    number: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[ForeignPermit], int]:
+    """Received permits, newest first, by issuing Party and number."""
+    return repository.list_foreign(session, party=party, number=number, limit=limit, offset=offset)

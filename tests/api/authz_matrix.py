@@ -96,6 +96,7 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", "/epix/v1/status"):               _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", f"{V1}/outbox"):                  _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
     ("POST", f"{V1}/outbox/{{message_id}}/requeue"): _row(UNAUTH, DENY, DENY, OK,   DENY,   DENY),
+    ("GET", f"{V1}/foreign-permits"):         _row(UNAUTH, DENY,   DENY,   OK,     OK,     OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

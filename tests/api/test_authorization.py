@@ -422,6 +422,7 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("POST", "/epix/v1/messages"): Scenario(body=lambda _w, _p: {"not": "xml"}, success=400),
     ("GET", "/epix/v1/status"): Scenario(),
     ("GET", f"{V1}/outbox"): Scenario(),
+    ("GET", f"{V1}/foreign-permits"): Scenario(),
     ("POST", f"{V1}/outbox/{{message_id}}/requeue"): Scenario(
         prepare=lambda w: {"message_id": w.dead_message()},
         observe=lambda w, p: [

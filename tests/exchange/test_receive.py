@@ -134,6 +134,15 @@ def test_a_pushed_permit_is_stored_once(
             "valid",
         )
 
+    listed = api.client.get(
+        "/api/v1/foreign-permits",
+        headers=api.user("officer"),
+        params={"party": "FR", "number": "FR2611000123"},
+    ).json()
+    [item] = listed["items"]
+    assert (item["status"], item["document_type"]) == ("valid", "R")
+    assert len(item["signer_fingerprint"]) == 64
+
     again = api.client.post("/epix/v1/messages", headers=XML, content=data)
     assert again.status_code == 200
     assert again.content == answer.content  # the original receipt
