@@ -9,6 +9,7 @@ import re
 from lxml import etree
 
 from epix.messages import EnvelopeError, ErrorCode
+from signing import has_doctype, thread_parser
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 CITES = "urn:un:unece:uncefact:data:standard:CITESEPermit:2"
@@ -17,24 +18,7 @@ ENVELOPE_NS = "urn:ecites:epix:envelope:1"
 RECEIPT_NS = "urn:ecites:epix:receipt:1"
 CITES_PERMIT = f"{{{CITES}}}CITESEPermit"
 
-_DOCTYPE = b"<!DOCTYPE"
-_WIDE_DOCTYPES = tuple(
-    "<!DOCTYPE".encode(codec) for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-)
 _OFFSET = re.compile(r".*(Z|[+-]\d{2}:\d{2})")
-
-
-def safe_parser() -> etree.XMLParser:
-    """No entity substitution, no network, no DTD, libxml2's size limits on."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        attribute_defaults=False,
-        recover=False,
-    )
 
 
 def parse(
@@ -44,10 +28,10 @@ def parse(
     ``MALFORMED_XML``."""
     if len(data) > max_bytes:
         raise error(ErrorCode.MALFORMED_XML, f"the message exceeds {max_bytes} bytes")
-    if _DOCTYPE in data or (b"\x00" in data[:4] and any(m in data for m in _WIDE_DOCTYPES)):
+    if has_doctype(data):
         raise error(ErrorCode.MALFORMED_XML, "a DOCTYPE is not allowed")
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, thread_parser())
     except etree.XMLSyntaxError as exc:
         raise error(ErrorCode.MALFORMED_XML, f"not well-formed XML: {exc.msg}") from None
     except (etree.LxmlError, ValueError) as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from epix._xml import safe_parser
+from signing import safe_parser
 
 ENVELOPE_XSD = "EPIXEnvelope_1.xsd"
 RECEIPT_XSD = "EPIXReceipt_1.xsd"

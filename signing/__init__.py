@@ -13,6 +13,7 @@ it reads no environment and knows nothing of the service.
 Failures raise :class:`VerificationError` with an :class:`ErrorCode`.
 """
 
+from signing._xml import has_doctype, safe_parser, thread_parser
 from signing.errors import ErrorCode, VerificationError
 from signing.keys import (
     KeyAlgorithm,
@@ -43,14 +44,17 @@ __all__ = [
     "certificate_pem",
     "fingerprint",
     "generate_key",
+    "has_doctype",
     "load_certificate",
     "load_certificates",
     "load_private_key",
     "normalize_fingerprint",
     "private_key_pem",
+    "safe_parser",
     "self_signed_certificate",
     "sign",
     "sign_bytes",
+    "thread_parser",
     "verify",
     "write_certificate",
     "write_private_key",

@@ -1,5 +1,8 @@
-"""Safe parsing for the verifier (the same settings as the service's one parser configuration;
-this library does not import the service, so they are repeated here)."""
+"""The code base's one safe XML parser configuration, and the parsing the verifier does with it.
+
+It lives here, in the lowest library, so that ``epix`` and the service (``app.xml.parser``)
+use the same settings rather than copies of them: no entity substitution, no network, no
+DTD, libxml2's size and depth limits on, and any DOCTYPE refused."""
 
 from __future__ import annotations
 
@@ -48,6 +51,12 @@ def thread_parser() -> etree.XMLParser:
     return parser
 
 
+def has_doctype(data: bytes) -> bool:
+    """Whether the raw bytes spell a DOCTYPE (UTF-8/ASCII, or UTF-16/32 when the first four
+    bytes show such an encoding): checked before any parsing."""
+    return _DOCTYPE in data or (b"\x00" in data[:4] and any(m in data for m in _WIDE_DOCTYPES))
+
+
 def _reject_doctype_in(tree: etree._ElementTree) -> None:
     docinfo = tree.docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
@@ -56,7 +65,7 @@ def _reject_doctype_in(tree: etree._ElementTree) -> None:
 
 def parse(data: bytes) -> etree._Element:
     """Parse untrusted bytes; raise ``doctype_forbidden`` or ``malformed``."""
-    if _DOCTYPE in data or (b"\x00" in data[:4] and any(m in data for m in _WIDE_DOCTYPES)):
+    if has_doctype(data):
         raise VerificationError(ErrorCode.DOCTYPE_FORBIDDEN, "a DOCTYPE is not allowed")
     try:
         root = etree.fromstring(data, thread_parser())

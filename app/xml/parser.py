@@ -32,19 +32,21 @@ Parser options and why: ``resolve_entities=False`` (no entity is ever substitute
 DTD is read), ``huge_tree=False`` (libxml2's depth and text-size limits stay on). Blank text,
 comments and processing instructions are *kept*: the same tree is handed to the XMLDSig
 verifier, and exclusive c14n covers whitespace and processing instructions, so dropping them
-would break genuine signatures.
+would break genuine signatures. The configuration itself is ``signing.safe_parser``: the
+lowest library holds it so that the verifier, ``epix`` and this module share one copy.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 
 from lxml import etree
 
 from app.xml.problems import WELLFORMED, Problem
+from signing import has_doctype, thread_parser
+from signing import safe_parser as safe_parser  # the one configuration, re-exported
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -78,41 +80,7 @@ _ENCODING_ERRORS = frozenset(
 )
 
 _POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+\s*$")
-_DOCTYPE = b"<!DOCTYPE"
-# UTF-16/32 spellings, searched only when a NUL byte in the first four shows such an encoding.
-_WIDE_DOCTYPES = tuple(
-    "<!DOCTYPE".encode(codec) for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-)
 _XINCLUDE_TAGS = ("{http://www.w3.org/2001/XInclude}*", "{http://www.w3.org/2003/XInclude}*")
-
-
-def safe_parser() -> etree.XMLParser:
-    """A new parser with the code base's one configuration. Use it wherever lxml needs a parser
-    (``etree.fromstring(data, safe_parser())``, XSD loading); prefer :func:`parse_xml` for
-    untrusted bytes, which adds the checks below."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        attribute_defaults=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        remove_pis=False,
-        recover=False,
-    )
-
-
-_local = threading.local()
-
-
-def _thread_parser() -> etree.XMLParser:
-    """One parser per thread, reused (saves its set-up on every request)."""
-    parser: etree.XMLParser | None = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = safe_parser()
-    return parser
 
 
 @dataclass(frozen=True)
@@ -184,10 +152,10 @@ def parse_xml(
         )
     if not data or data.isspace():
         return _fail(_problem("empty", "the document is empty"))
-    if _DOCTYPE in data or (b"\x00" in data[:4] and any(m in data for m in _WIDE_DOCTYPES)):
+    if has_doctype(data):
         return _fail(_problem("doctype_forbidden", "a DOCTYPE is not allowed"))
     try:
-        root = etree.fromstring(data, _thread_parser())
+        root = etree.fromstring(data, thread_parser())
     except etree.XMLSyntaxError as exc:
         return _fail(_syntax_problem(exc, data))
     except Exception as exc:  # lxml may raise other errors for exotic input; never let them out
