@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.applications.models import Application
 from app.applications.schemas import ApplicationFilter
+from app.core.db import page
 
 SORTS: dict[str, ColumnElement[Any]] = {
     "created_at": Application.created_at.asc(),
@@ -46,8 +47,4 @@ def list_page(
     session: Session, flt: ApplicationFilter, *, limit: int, offset: int
 ) -> tuple[list[Application], int]:
     query = _filtered(flt)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(SORTS[flt.sort], Application.id).limit(limit).offset(offset)
-    )
-    return list(rows), total
+    return page(session, query, SORTS[flt.sort], Application.id, limit=limit, offset=offset)

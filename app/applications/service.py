@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import string
 
 from sqlalchemy.orm import Session
@@ -89,15 +90,7 @@ def replace_content(
     return application
 
 
-def _visible_organisation(actor: Actor) -> int | None:
-    """Which organisation's applications the actor may see (None: all)."""
-    if actor.role is Role.TRADER:
-        if actor.organisation_id is None:
-            raise PermissionDenied("trader without organisation", code="role_not_allowed")
-        return actor.organisation_id
-    if actor.role in (Role.OFFICER, Role.ADMIN):
-        return None
-    raise PermissionDenied("this role cannot read applications", code="role_not_allowed")
+READERS = frozenset({Role.OFFICER, Role.ADMIN})  # besides traders, for their own organisation
 
 
 def get_application(
@@ -110,7 +103,7 @@ def get_application(
 ) -> Application:
     """The application if the actor may see it; another organisation's is 'not found'.
     ``with_lines=False`` skips loading the lines (status changes that do not read them)."""
-    organisation_id = _visible_organisation(actor)
+    organisation_id = auth_service.visible_organisation(actor, readers=READERS, what="applications")
     application = repository.get(
         session, application_id, for_update=for_update, with_lines=with_lines
     )
@@ -136,13 +129,10 @@ def get_for_document(session: Session, application_id: int) -> Application:
 def list_applications(
     session: Session, *, actor: Actor, flt: ApplicationFilter, limit: int, offset: int
 ) -> tuple[list[Application], int]:
-    own = _visible_organisation(actor)
     if flt.sort not in SORTS:
         raise InvalidInput(f"sort must be one of {sorted(SORTS)}", code="invalid_sort")
-    if own is not None:
-        if flt.organisation_id not in (None, own):
-            raise PermissionDenied(
-                "traders see only their own organisation's applications", code="other_organisation"
-            )
-        flt = ApplicationFilter(**{**flt.__dict__, "organisation_id": own})
+    organisation_id = auth_service.organisation_filter(
+        actor, flt.organisation_id, readers=READERS, what="applications"
+    )
+    flt = dataclasses.replace(flt, organisation_id=organisation_id)
     return repository.list_page(session, flt, limit=limit, offset=offset)

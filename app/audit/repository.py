@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from app.core.db import page
 
 HEAD_ID = 1
 _HEAD_KEY = "audit_chain_head"
@@ -59,6 +60,4 @@ def list_events(
         query = query.where(AuditEvent.object_id == object_id)
     if action:
         query = query.where(AuditEvent.action == action)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return page(session, query, AuditEvent.seq.desc(), limit=limit, offset=offset)

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation, User
+from app.core.db import page
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -45,9 +46,7 @@ def list_users(
         query = query.where(User.organisation_id == organisation_id)
     if active is not None:
         query = query.where(User.is_active.is_(active))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(User.id).limit(limit).offset(offset))
-    return list(rows), total
+    return page(session, query, User.id, limit=limit, offset=offset)
 
 
 def list_organisations(
@@ -58,9 +57,7 @@ def list_organisations(
         query = query.where(Organisation.country == country)
     if name_contains:
         query = query.where(Organisation.name.ilike(f"%{name_contains}%"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Organisation.name).limit(limit).offset(offset))
-    return list(rows), total
+    return page(session, query, Organisation.name, limit=limit, offset=offset)
 
 
 def get_api_key(session: Session, key_id: int) -> ApiKey | None:

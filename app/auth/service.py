@@ -18,7 +18,13 @@ from app.auth.models import ApiKey, Organisation, User
 from app.codelists import lists
 from app.core.actor import Actor, Role
 from app.core.clock import utcnow
-from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from app.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 
 _hasher = PasswordHash.recommended()  # argon2id
 # A hash compared against when the user does not exist, so timing does not reveal user names.
@@ -41,6 +47,33 @@ def actor_for(user: User, remote_addr: str | None = None) -> Actor:
         organisation_id=user.organisation_id,
         remote_addr=remote_addr,
     )
+
+
+def visible_organisation(actor: Actor, *, readers: frozenset[Role], what: str) -> int | None:
+    """Whose ``what`` the actor may read: a trader their own organisation's, the ``readers``
+    roles everyone's (None); any other role none (PermissionDenied)."""
+    if actor.role is Role.TRADER:
+        if actor.organisation_id is None:
+            raise PermissionDenied("trader without organisation", code="role_not_allowed")
+        return actor.organisation_id
+    if actor.role in readers:
+        return None
+    raise PermissionDenied(f"this role cannot read {what}", code="role_not_allowed")
+
+
+def organisation_filter(
+    actor: Actor, requested: int | None, *, readers: frozenset[Role], what: str
+) -> int | None:
+    """The organisation a list of ``what`` is limited to: the one asked for, or a trader's own
+    (a trader asking for another organisation's is refused)."""
+    own = visible_organisation(actor, readers=readers, what=what)
+    if own is None:
+        return requested
+    if requested not in (None, own):
+        raise PermissionDenied(
+            f"traders see only their own organisation's {what}", code="other_organisation"
+        )
+    return own
 
 
 # --- organisations -------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.db import page
 from app.exchange.models import ForeignPermit, InboxMessage
 
 
@@ -26,6 +27,4 @@ def list_foreign(
         query = query.where(ForeignPermit.issuing_party == party)
     if number:
         query = query.where(ForeignPermit.number == number)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(ForeignPermit.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return page(session, query, ForeignPermit.id.desc(), limit=limit, offset=offset)

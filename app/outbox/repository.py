@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from app.core.db import page
 from app.outbox.models import OutboxMessage
 
 PENDING, SENDING, DELIVERED, DEAD = "pending", "sending", "delivered", "dead"
@@ -69,6 +70,4 @@ def list_page(
         query = query.where(OutboxMessage.status == status)
     if destination:
         query = query.where(OutboxMessage.destination == destination)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return page(session, query, OutboxMessage.id.desc(), limit=limit, offset=offset)

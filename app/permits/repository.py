@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.core.db import page
 from app.permits.models import Permit, PermitNumberSequence
 from app.permits.schemas import PermitFilter
 
@@ -68,11 +69,9 @@ def list_page(
     session: Session, flt: PermitFilter, *, limit: int, offset: int
 ) -> tuple[list[Permit], int]:
     query = _filtered(flt)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Permit.issued_at.desc(), Permit.id.desc()).limit(limit).offset(offset)
+    return page(
+        session, query, Permit.issued_at.desc(), Permit.id.desc(), limit=limit, offset=offset
     )
-    return list(rows), total
 
 
 def due_for_expiry(session: Session, *, today: date, limit: int) -> list[Permit]:

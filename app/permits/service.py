@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from app.auth import service as auth_service
 from app.codelists import lists
 from app.core.actor import Actor, Role
 from app.core.clock import add_months, utcnow
-from app.core.errors import InvalidInput, NotFound, PermissionDenied
+from app.core.errors import InvalidInput, NotFound
 from app.permits import repository
 from app.permits.document import Issuance, IssuingAuthority, permit_document
 from app.permits.models import Permit
@@ -153,20 +154,13 @@ def change_status(
     return permit
 
 
-def _visible_organisation(actor: Actor) -> int | None:
-    if actor.role is Role.TRADER:
-        if actor.organisation_id is None:
-            raise PermissionDenied("trader without organisation", code="role_not_allowed")
-        return actor.organisation_id
-    if actor.role in (Role.OFFICER, Role.ADMIN, Role.CUSTOMS):
-        return None
-    raise PermissionDenied("this role cannot read permits", code="role_not_allowed")
+READERS = frozenset({Role.OFFICER, Role.ADMIN, Role.CUSTOMS})  # besides traders (their own)
 
 
 def get_permit(
     session: Session, permit_id: int, *, actor: Actor, for_update: bool = False
 ) -> Permit:
-    own = _visible_organisation(actor)
+    own = auth_service.visible_organisation(actor, readers=READERS, what="permits")
     permit = repository.get(session, permit_id, for_update=for_update)
     if permit is None or (own is not None and permit.organisation_id != own):
         raise NotFound(
@@ -178,13 +172,10 @@ def get_permit(
 def list_permits(
     session: Session, *, actor: Actor, flt: PermitFilter, limit: int, offset: int
 ) -> tuple[list[Permit], int]:
-    own = _visible_organisation(actor)
-    if own is not None:
-        if flt.organisation_id not in (None, own):
-            raise PermissionDenied(
-                "traders see only their own organisation's permits", code="other_organisation"
-            )
-        flt = PermitFilter(**{**flt.__dict__, "organisation_id": own})
+    organisation_id = auth_service.organisation_filter(
+        actor, flt.organisation_id, readers=READERS, what="permits"
+    )
+    flt = dataclasses.replace(flt, organisation_id=organisation_id)
     return repository.list_page(session, flt, limit=limit, offset=offset)
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.db import page
 from app.trust.models import Peer, PeerCertificate
 
 
@@ -18,8 +19,7 @@ def list_peers(
     query = select(Peer)
     if state:
         query = query.where(Peer.state == state)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return list(session.scalars(query.order_by(Peer.party).limit(limit).offset(offset))), total
+    return page(session, query, Peer.party, limit=limit, offset=offset)
 
 
 def get_certificate(session: Session, fingerprint: str) -> PeerCertificate | None:
