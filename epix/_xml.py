@@ -3,6 +3,8 @@ this library imports nothing from the service), and small tree helpers."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 
@@ -77,3 +79,33 @@ def sub(parent: etree._Element, tag: str, value: str | None = None) -> etree._El
 
 def serialize(element: etree._Element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+
+
+def encode_permit(data: bytes) -> str:
+    """A signed permit as it travels: base64 of its exact bytes, so the receiver keeps byte for
+    byte what the issuer signed. ValueError when ``data`` is not a CITESEPermit document."""
+    try:
+        root = parse(data, max_bytes=len(data))
+    except EnvelopeError as exc:
+        raise ValueError(f"not a signed permit: {exc.message}") from None
+    if root.tag != CITES_PERMIT:
+        raise ValueError("the permit must be a CITESEPermit document")
+    return base64.b64encode(data).decode("ascii")
+
+
+def decode_permit(
+    value: str | None, *, max_bytes: int, error: type[EnvelopeError] = EnvelopeError
+) -> bytes:
+    """The exact bytes of a carried permit; refuses what is not a CITESEPermit document
+    (``RULE_VIOLATION``)."""
+    try:
+        data = base64.b64decode("".join((value or "").split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise error(ErrorCode.SCHEMA_INVALID, "the permit is not valid base64") from None
+    try:
+        root = parse(data, max_bytes=max_bytes, error=error)
+    except EnvelopeError as exc:
+        raise error(ErrorCode.RULE_VIOLATION, f"the carried permit: {exc.message}") from None
+    if root.tag != CITES_PERMIT:
+        raise error(ErrorCode.RULE_VIOLATION, "the carried document is not a CITESEPermit")
+    return data

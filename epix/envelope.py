@@ -2,8 +2,9 @@
 
 An envelope is ``Envelope/Header`` + ``Envelope/Body`` + an enveloped XMLDSig over the whole
 envelope made with the sending Management Authority's key (:func:`signing.sign`). For
-PERMIT_ISSUED the body holds the signed ``CITESEPermit`` unchanged: it keeps its own
-signature, which the receiver verifies separately.
+PERMIT_ISSUED the body holds the signed ``CITESEPermit`` as base64 of its exact bytes
+(``SignedPermit``): the receiver stores byte for byte what the issuer signed, and verifies the
+permit's own signature separately.
 
 Parsing runs the layers in order and stops at the first failure, raising
 :class:`EnvelopeError`: size and well-formedness (``MALFORMED_XML``), XSD
@@ -15,7 +16,6 @@ recipient (``WRONG_RECIPIENT``), type (``UNSUPPORTED_TYPE``) and body consistenc
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import uuid
@@ -30,9 +30,10 @@ import signing
 from epix import _verify
 from epix._xml import (
     CITES,
-    CITES_PERMIT,
     ENVELOPE_NS,
     RAM,
+    decode_permit,
+    encode_permit,
     format_time,
     optional_text,
     parse,
@@ -58,7 +59,7 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 TrustedFor: TypeAlias = Callable[[str], tuple[Sequence[x509.Certificate], Collection[str]]]
 """Party code -> (its trusted certificates, revoked fingerprints); ``((), ())`` when unknown."""
 
-Body: TypeAlias = bytes | etree._Element | PermitStatusBody | None
+Body: TypeAlias = bytes | PermitStatusBody | None
 
 _E = f"{{{ENVELOPE_NS}}}"
 _HEADER_FIELDS = ("MessageId", "Sender", "Recipient", "MessageType", "CreatedAt", "PermitNumber")
@@ -66,13 +67,6 @@ _HEADER_FIELDS = ("MessageId", "Sender", "Recipient", "MessageType", "CreatedAt"
 
 def _q(name: str) -> str:
     return f"{_E}{name}"
-
-
-def _permit_element(body: bytes | etree._Element) -> etree._Element:
-    root = parse(body, max_bytes=len(body)) if isinstance(body, bytes) else copy.deepcopy(body)
-    if root.tag != CITES_PERMIT:
-        raise ValueError("a PERMIT_ISSUED body must be a CITESEPermit document")
-    return root
 
 
 def _status_element(parent: etree._Element, body: PermitStatusBody) -> None:
@@ -89,7 +83,7 @@ def _status_element(parent: etree._Element, body: PermitStatusBody) -> None:
 
 
 def build_envelope(header: EnvelopeHeader, body: Body, key: signing.SigningKey) -> bytes:
-    """The signed envelope as UTF-8 bytes. ``body``: the signed permit (bytes or element) for
+    """The signed envelope as UTF-8 bytes. ``body``: the signed permit's exact bytes for
     PERMIT_ISSUED, a :class:`PermitStatusBody` for PERMIT_STATUS, None for PERMIT_REQUEST.
     ValueError when the body does not fit the message type."""
     root = etree.Element(_q("Envelope"), nsmap={None: ENVELOPE_NS})
@@ -106,8 +100,8 @@ def build_envelope(header: EnvelopeHeader, body: Body, key: signing.SigningKey) 
         sub(head, _q(name), value)
     container = sub(root, _q("Body"))
     kind = header.message_type
-    if kind is MessageType.PERMIT_ISSUED and isinstance(body, bytes | etree._Element):
-        container.append(_permit_element(body))
+    if kind is MessageType.PERMIT_ISSUED and isinstance(body, bytes):
+        sub(container, _q("SignedPermit"), encode_permit(body))
     elif kind is MessageType.PERMIT_STATUS and isinstance(body, PermitStatusBody):
         _status_element(container, body)
     elif kind is MessageType.PERMIT_REQUEST and body is None:
@@ -163,11 +157,11 @@ def _read_status(element: etree._Element) -> PermitStatusBody:
 _Content = tuple[bytes | None, PermitStatusBody | None]
 
 
-def _read_body(header: EnvelopeHeader, body: etree._Element) -> _Content:
+def _read_body(header: EnvelopeHeader, body: etree._Element, max_bytes: int) -> _Content:
     content = next(body.iterchildren(tag=etree.Element), None)
     kind = header.message_type
     expected = {
-        MessageType.PERMIT_ISSUED: CITES_PERMIT,
+        MessageType.PERMIT_ISSUED: _q("SignedPermit"),
         MessageType.PERMIT_STATUS: _q("PermitStatus"),
         MessageType.PERMIT_REQUEST: _q("PermitRequest"),
     }[kind]
@@ -178,13 +172,15 @@ def _read_body(header: EnvelopeHeader, body: etree._Element) -> _Content:
             f"a {kind.value} body must hold {etree.QName(expected).localname}, not {found}",
         )
     if kind is MessageType.PERMIT_ISSUED:
-        number = content.findtext(f"{{{CITES}}}HeaderExchangedDocument/{{{RAM}}}ID")
+        permit = decode_permit(content.text, max_bytes=max_bytes)
+        root = parse(permit, max_bytes=max_bytes)
+        number = root.findtext(f"{{{CITES}}}HeaderExchangedDocument/{{{RAM}}}ID")
         if number != header.permit_number:
             raise EnvelopeError(
                 ErrorCode.RULE_VIOLATION,
                 f"the permit's number {number!r} is not the header's {header.permit_number!r}",
             )
-        return serialize(content), None
+        return permit, None
     if kind is MessageType.PERMIT_STATUS:
         return None, _read_status(content)
     return None, None
@@ -229,7 +225,7 @@ def parse_envelope(
     if kind not in MessageType.__members__:
         raise EnvelopeError(ErrorCode.UNSUPPORTED_TYPE, f"message type {kind!r} is not supported")
     header = _read_header(head)
-    permit, status = _read_body(header, body)
+    permit, status = _read_body(header, body, max_bytes)
     return Envelope(
         header=header,
         permit=permit,

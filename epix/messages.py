@@ -138,8 +138,9 @@ class PermitStatusBody:
 class Envelope:
     """A received envelope that verified, read from its signed content only.
 
-    ``permit`` is the embedded signed ``CITESEPermit`` (PERMIT_ISSUED), serialized on its own:
-    verify it with its own signature before trusting it. ``status`` is set for PERMIT_STATUS.
+    ``permit`` is the carried signed ``CITESEPermit`` (PERMIT_ISSUED), the exact bytes the
+    issuer signed: verify it with its own signature before trusting it. ``status`` is set
+    for PERMIT_STATUS.
     ``sha256`` is the hash of the bytes received (for the receipt and the inbox), and
     ``signer_fingerprint`` the trusted certificate that verified the envelope."""
 
@@ -164,7 +165,7 @@ class Problem:
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """The signed answer to a message. ``permit`` is the signed ``CITESEPermit`` answering a
-    PERMIT_REQUEST (serialized on its own), else None."""
+    PERMIT_REQUEST (its exact signed bytes), else None."""
 
     message_id: uuid.UUID
     sha256: str

@@ -14,8 +14,9 @@ from lxml import etree
 import signing
 from epix import _verify
 from epix._xml import (
-    CITES_PERMIT,
     RECEIPT_NS,
+    decode_permit,
+    encode_permit,
     format_time,
     parse,
     parse_time,
@@ -50,10 +51,7 @@ def build_receipt(receipt: Receipt, key: signing.SigningKey) -> bytes:
         sub(error, _q("Code"), problem.code.value)
         sub(error, _q("Message"), problem.message)
     if receipt.permit is not None:
-        permit = parse(receipt.permit, max_bytes=len(receipt.permit), error=ReceiptError)
-        if permit.tag != CITES_PERMIT:
-            raise ValueError("a receipt's permit must be a CITESEPermit document")
-        sub(root, _q("Permit")).append(permit)
+        sub(root, _q("Permit"), encode_permit(receipt.permit))
     return serialize(signing.sign(root, key))
 
 
@@ -87,7 +85,12 @@ def parse_receipt(
     signed = verified.signed_root
     if signed.tag != _q("Receipt"):
         raise ReceiptError(ErrorCode.SCHEMA_INVALID, "the signed content is not a receipt")
-    permit_element = signed.find(f"{_q('Permit')}/{CITES_PERMIT}")
+    permit_element = signed.find(_q("Permit"))
+    permit = (
+        None
+        if permit_element is None
+        else decode_permit(permit_element.text, max_bytes=max_bytes, error=ReceiptError)
+    )
     try:
         return Receipt(
             message_id=uuid.UUID(text(signed, _q("MessageId"))),
@@ -100,7 +103,7 @@ def parse_receipt(
                 Problem(ErrorCode(text(e, _q("Code"))), text(e, _q("Message")))
                 for e in signed.iterfind(f"{_q('Errors')}/{_q('Error')}")
             ),
-            permit=None if permit_element is None else serialize(permit_element),
+            permit=permit,
         )
     except (KeyError, ValueError) as exc:  # excluded by the XSD; kept as a second line
         raise ReceiptError(ErrorCode.SCHEMA_INVALID, f"bad receipt: {exc}") from None

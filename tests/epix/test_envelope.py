@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from decimal import Decimal
@@ -18,10 +19,6 @@ CITES = "urn:un:unece:uncefact:data:standard:CITESEPermit:2"
 RAM = "urn:un:unece:uncefact:data:draft:ReusableAggregateBusinessInformationEntity:1"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"e": ENV, "cites": CITES, "ram": RAM, "ds": DS}
-
-
-def exc_c14n(element: etree._Element) -> bytes:
-    return etree.tostring(element, method="c14n", exclusive=True, with_comments=False)
 
 
 def issue_time(root: etree._Element) -> dt.datetime | None:
@@ -52,7 +49,7 @@ def test_permit_issued_round_trip(schemas, registry, ch_key, signed_permit) -> N
     assert received.sha256 == hashlib.sha256(data).hexdigest()
     assert received.signer_fingerprint == signing.fingerprint(ch_key.certificate)
     assert received.permit is not None
-    assert exc_c14n(etree.fromstring(received.permit)) == exc_c14n(etree.fromstring(signed_permit))
+    assert received.permit == signed_permit  # byte for byte what the issuer signed
     # The extracted permit still verifies on its own, with its own signature.
     doc = signing.verify(received.permit, trusted=[ch_key.certificate], signing_time=issue_time)
     assert doc.signed_root.findtext("cites:HeaderExchangedDocument/ram:ID", namespaces=NS) == (
@@ -60,20 +57,47 @@ def test_permit_issued_round_trip(schemas, registry, ch_key, signed_permit) -> N
     )
 
 
-def test_permit_is_embedded_unchanged(ch_key, signed_permit) -> None:
+def test_permit_travels_as_its_exact_bytes(ch_key, signed_permit) -> None:
     data = epix.build_envelope(header(epix.MessageType.PERMIT_ISSUED), signed_permit, ch_key)
     root = etree.fromstring(data)
-    embedded = root.find("e:Body/cites:CITESEPermit", NS)
-    assert embedded is not None
-    assert embedded.find("ds:Signature", NS) is not None  # the permit keeps its own signature
-    assert root[-1].tag == f"{{{DS}}}Signature"  # and the envelope has one at its root
-    assert exc_c14n(embedded) == exc_c14n(etree.fromstring(signed_permit))
+    carried = root.findtext("e:Body/e:SignedPermit", namespaces=NS)
+    assert carried is not None
+    assert base64.b64decode(carried) == signed_permit
+    assert root[-1].tag == f"{{{DS}}}Signature"  # the envelope has its own signature
 
 
-def test_permit_issued_from_element(schemas, registry, ch_key, signed_permit) -> None:
-    element = etree.fromstring(signed_permit)
-    data = epix.build_envelope(header(epix.MessageType.PERMIT_ISSUED), element, ch_key)
-    assert parse(data, schemas, registry).permit is not None
+def test_permit_issued_body_must_be_a_permit(ch_key) -> None:
+    with pytest.raises(ValueError, match="CITESEPermit"):
+        epix.build_envelope(
+            header(epix.MessageType.PERMIT_ISSUED), b"<other xmlns='urn:x'/>", ch_key
+        )
+
+
+@pytest.mark.parametrize(
+    ("carried", "code"),
+    [
+        ("not base64 at all!", epix.ErrorCode.SCHEMA_INVALID),
+        (base64.b64encode(b"<unclosed>").decode(), epix.ErrorCode.RULE_VIOLATION),
+        (base64.b64encode(b"<other xmlns='urn:x'/>").decode(), epix.ErrorCode.RULE_VIOLATION),
+    ],
+)
+def test_carried_permit_must_decode_to_a_permit(schemas, registry, ch_key, carried, code) -> None:
+    root = etree.Element(f"{{{ENV}}}Envelope", nsmap={None: ENV})
+    head = etree.SubElement(root, f"{{{ENV}}}Header")
+    sent = header(epix.MessageType.PERMIT_ISSUED)
+    for name, value in (
+        ("MessageId", str(sent.message_id)),
+        ("Sender", sent.sender),
+        ("Recipient", sent.recipient),
+        ("MessageType", sent.message_type.value),
+        ("CreatedAt", sent.created_at.isoformat()),
+        ("PermitNumber", sent.permit_number),
+    ):
+        etree.SubElement(head, f"{{{ENV}}}{name}").text = value
+    body = etree.SubElement(root, f"{{{ENV}}}Body")
+    etree.SubElement(body, f"{{{ENV}}}SignedPermit").text = carried
+    data = etree.tostring(signing.sign(root, ch_key))
+    assert refused(data, schemas, registry) is code
 
 
 def test_permit_status_round_trip(schemas, registry, ch_key) -> None:
