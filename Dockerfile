@@ -32,4 +32,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 # Bring the schema up to date, then serve (exec: the server gets the container's signals).
-CMD ["sh", "-c", "ecites migrate && exec ecites serve --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "ecites migrate && exec ecites serve --host 0.0.0.0 --port 8000 --behind-proxy"]

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+import httpx
 import pycountry
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import Base, make_engine, make_session_factory
+from app.exchange.relay import Relay, RelayConfig
 from app.exchange.service import Receiver
+from app.outbox.announce import Announcer
+from app.outbox.backoff import Backoff
 from app.permits.document import Issuance, IssuingAuthority, Sealer
 from app.trust.keys import KeyStore, KeyStoreError, OwnKeys, load_configured
 from app.xml.schema import SchemaRegistry
 from epix import load_schemas as load_epix_schemas
+from epix import ssl_context
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class Container:
     own_keys: OwnKeys
     issuance: Issuance
     receiver: Receiver
+    announcer: Announcer
 
 
 def issuing_authority(settings: Settings) -> IssuingAuthority:
@@ -67,6 +74,51 @@ def build(settings: Settings, *, engine: Engine | None = None) -> Container:
             load_epix_schemas(settings.schema_dir),
             settings.max_xml_bytes,
         ),
+        announcer=make_announcer(settings, issuance),
+    )
+
+
+def make_announcer(settings: Settings, issuance: Issuance) -> Announcer:
+    """This Party as an EPIX sender: envelopes signed with the key that signs its permits."""
+    return Announcer.of(issuance, timedelta(hours=settings.delivery_deadline_hours))
+
+
+def http_client(settings: Settings) -> httpx.Client:
+    """The client that talks to peers: mutual TLS when a client certificate is configured,
+    the configured CA bundle (else the system's) for their servers."""
+    verify: bool | object = True
+    if settings.tls_ca_file or settings.tls_cert_file:
+        verify = ssl_context(
+            ca_file=settings.tls_ca_file,
+            cert_file=settings.tls_cert_file,
+            key_file=settings.tls_key_file,
+        )
+    return httpx.Client(
+        verify=verify,  # type: ignore[arg-type]
+        timeout=settings.relay_timeout_seconds,
+        follow_redirects=False,
+        headers={"User-Agent": f"eCITES/{settings.party}"},
+    )
+
+
+def make_relay(
+    settings: Settings, session_factory: sessionmaker[Session], *, worker: str | None = None
+) -> Relay:
+    """The outbox relay for this service's settings (see app/exchange/relay.py)."""
+    config = RelayConfig(
+        batch=settings.relay_batch,
+        timeout_seconds=settings.relay_timeout_seconds,
+        interval_seconds=settings.relay_interval_seconds,
+        lease=timedelta(seconds=settings.relay_lease_seconds),
+        concurrency=settings.relay_concurrency,
+        backoff=Backoff(settings.retry_base_seconds, settings.retry_cap_seconds),
+    )
+    return Relay(
+        session_factory,
+        schemas=load_epix_schemas(settings.schema_dir),
+        client=http_client(settings),
+        config=config,
+        worker=worker,
     )
 
 

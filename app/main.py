@@ -18,6 +18,8 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
 from app.core.config import Settings
+from app.exchange.import_router import router as import_check_router
+from app.exchange.relay import start_in_thread
 from app.exchange.router import api_router as foreign_permits_router
 from app.exchange.router import router as exchange_router
 from app.outbox.router import router as outbox_router
@@ -53,9 +55,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if engine is None:
-            container.engine.dispose()
+        stop_relay = None
+        if settings.relay_enabled:
+            stop_relay = start_in_thread(bootstrap.make_relay(settings, container.session_factory))
+        try:
+            yield
+        finally:
+            if stop_relay is not None:
+                stop_relay()
+            app.state.http_client.close()
+            if engine is None:
+                container.engine.dispose()
 
     app = FastAPI(title="eCITES", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
@@ -67,6 +77,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.issuance = container.issuance
     app.state.own_keys = container.own_keys
     app.state.receiver = container.receiver
+    app.state.announcer = container.announcer
+    app.state.http_client = bootstrap.http_client(settings)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
 
@@ -82,6 +94,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         trust_router,
         outbox_router,
         foreign_permits_router,
+        import_check_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -28,6 +28,7 @@ from app.audit import service as audit_service
 from app.bootstrap import make_issuance
 from app.core.actor import Actor
 from app.core.db import unit_of_work
+from app.outbox.announce import Announcer
 from app.permits.document import Issuance
 from app.permits.models import Permit
 from app.workflow import service as workflow_service
@@ -97,6 +98,7 @@ def _issue_one(
             application=application,
             officer=officer,
             issuance=issuance,
+            announcer=Announcer.of(issuance),
         )
         work_done = time.perf_counter()
     end = time.perf_counter()

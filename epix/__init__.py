@@ -13,6 +13,15 @@ library: it reads no environment and knows nothing of the service.
 Refusals raise :class:`EnvelopeError` / :class:`ReceiptError` with an :class:`ErrorCode`.
 """
 
+from epix.client import (
+    Delivery,
+    EndpointError,
+    Outcome,
+    check_endpoint,
+    is_loopback,
+    send,
+    ssl_context,
+)
 from epix.envelope import DEFAULT_MAX_BYTES, Body, TrustedFor, build_envelope, parse_envelope
 from epix.messages import (
     EndorsedQuantity,
@@ -34,12 +43,15 @@ from epix.schema import SchemaLoadError, Schemas, default_schema_dir, load_schem
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Body",
+    "Delivery",
     "EndorsedQuantity",
+    "EndpointError",
     "Envelope",
     "EnvelopeError",
     "EnvelopeHeader",
     "ErrorCode",
     "MessageType",
+    "Outcome",
     "PermitState",
     "PermitStatusBody",
     "Problem",
@@ -51,8 +63,12 @@ __all__ = [
     "TrustedFor",
     "build_envelope",
     "build_receipt",
+    "check_endpoint",
     "default_schema_dir",
+    "is_loopback",
     "load_schemas",
     "parse_envelope",
     "parse_receipt",
+    "send",
+    "ssl_context",
 ]

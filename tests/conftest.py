@@ -105,6 +105,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-0123456789-abcdefghijklmnop",
         max_body_bytes=64 * 1024,
+        relay_enabled=False,  # in-process tests run the relay by hand (Relay.run_once)
     )
 
 

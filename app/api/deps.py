@@ -14,6 +14,7 @@ from app.core.actor import Actor, Role
 from app.core.config import Settings
 from app.core.db import begin_read_only
 from app.core.errors import NotAuthenticated, PermissionDenied
+from app.outbox.announce import Announcer
 from app.permits.document import Issuance, IssuingAuthority
 from app.trust.keys import OwnKeys
 from app.xml.schema import SchemaRegistry
@@ -51,6 +52,7 @@ SessionFactoryDep = Annotated[sessionmaker[Session], Depends(app_state("session_
 SchemaDep = Annotated[SchemaRegistry, Depends(app_state("schema"))]
 AuthorityDep = Annotated[IssuingAuthority, Depends(app_state("authority"))]
 IssuanceDep = Annotated[Issuance, Depends(app_state("issuance"))]
+AnnouncerDep = Annotated[Announcer, Depends(app_state("announcer"))]
 OwnKeysDep = Annotated[OwnKeys, Depends(app_state("own_keys"))]
 SecretKeyDep = Annotated[str, Depends(app_state("secret_key"))]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

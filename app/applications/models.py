@@ -35,6 +35,10 @@ class Application(Base):
     counterparty_country: Mapped[str] = mapped_column(String(2))
     purpose_code: Mapped[str] = mapped_column(String(1))
     special_conditions: Mapped[str | None] = mapped_column(Text)
+    # For an import permit (I): the export permit or re-export certificate it relies on,
+    # keyed as foreign permits are (issuing Party, number); both set or neither.
+    export_permit_party: Mapped[str | None] = mapped_column(String(2))
+    export_permit_number: Mapped[str | None] = mapped_column(String(35))
     officer_comment: Mapped[str | None] = mapped_column(Text)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

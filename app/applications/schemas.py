@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from app.codelists import lists
+from app.core.errors import InvalidInput
 from app.core.schemas import InputModel
 
 # "Genus", "Genus species", "Genus species subspecies", "Genus spp.", "Family spp.",
@@ -119,6 +120,16 @@ class ApplicationIn(InputModel):
     counterparty: Counterparty
     purpose_code: PurposeCode = Field(description="Box 5a")
     special_conditions: str | None = Field(None, max_length=4000, description="Box 5")
+    export_permit_party: CountryCode | None = Field(
+        None,
+        description="For I only: the Party that issued the export permit or re-export "
+        "certificate this import relies on; given with export_permit_number",
+    )
+    export_permit_number: DocumentNumber | None = Field(
+        None,
+        description="For I only: that export permit's or re-export certificate's number, "
+        "as the issuing Party wrote it; given with export_permit_party",
+    )
     lines: list[ApplicationLineIn] = Field(min_length=1, max_length=26)
 
     @model_validator(mode="after")
@@ -129,6 +140,30 @@ class ApplicationIn(InputModel):
             self.other_subtype = lists.other_subtype(self.other_subtype)
         elif self.other_subtype is not None:
             raise ValueError("other_subtype is only for document_type O")
+        return self
+
+    @model_validator(mode="after")
+    def _export_permit_reference(self) -> ApplicationIn:
+        party, number = self.export_permit_party, self.export_permit_number
+        if number is not None:  # numbers are compared exactly: no stray spaces
+            number = self.export_permit_number = number.strip() or None
+        if party is None and number is None:
+            return self
+        if party is None or number is None:
+            raise InvalidInput(
+                "export_permit_party and export_permit_number are given together or not at all",
+                code="export_permit_reference_incomplete",
+                details={
+                    "missing": "export_permit_party" if party is None else "export_permit_number"
+                },
+            )
+        if self.document_type != "I":
+            raise InvalidInput(
+                "export_permit_party and export_permit_number are only for an import permit "
+                "(document_type I)",
+                code="export_permit_reference_not_allowed",
+                details={"document_type": self.document_type},
+            )
         return self
 
 
@@ -174,6 +209,8 @@ class ApplicationRead(ApplicationSummary):
     counterparty_name: str
     counterparty_address: str
     special_conditions: str | None
+    export_permit_party: str | None
+    export_permit_number: str | None
     officer_comment: str | None
     refusal_reason: str | None
     updated_at: datetime

@@ -36,6 +36,8 @@ def _content(data: ApplicationIn) -> dict[str, object]:
         "counterparty_country": data.counterparty.country,
         "purpose_code": data.purpose_code,
         "special_conditions": data.special_conditions,
+        "export_permit_party": data.export_permit_party,
+        "export_permit_number": data.export_permit_number,
     }
 
 

@@ -43,3 +43,35 @@ def outbox_requeue(
             typer.echo(f"requeued {message.message_id} to {message.destination}")
     except DomainError as exc:
         fail(exc)
+
+
+@outbox_cli.command("relay")
+def outbox_relay(
+    once: Annotated[
+        bool, typer.Option("--once", help="Deliver what is due now, then exit")
+    ] = False,
+) -> None:
+    """Deliver queued messages to peers (the service runs one itself unless
+    ECITES_RELAY_ENABLED=false; on PostgreSQL several relays may run side by side)."""
+    import signal
+    import threading
+
+    from app import bootstrap
+    from app.cli.common import settings_or_exit
+    from app.core.db import make_engine, make_session_factory
+
+    settings = settings_or_exit()
+    engine = make_engine(settings.effective_database_url)
+    relay = bootstrap.make_relay(settings, make_session_factory(engine))
+    try:
+        if once:
+            typer.echo(f"attempted {relay.drain()} message(s)")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        typer.echo(f"relay {relay.worker} delivering the outbox of Party {settings.party}")
+        relay.run(stop)
+    finally:
+        relay.close()
+        engine.dispose()

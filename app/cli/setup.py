@@ -61,17 +61,46 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    behind_proxy: Annotated[
+        bool,
+        typer.Option(
+            "--behind-proxy",
+            help="Allow plain HTTP on a non-loopback address: a reverse proxy in front "
+            "terminates TLS (and mutual TLS for EPIX).",
+        ),
+    ] = False,
 ) -> None:
-    """Run the HTTP service (API under /api/v1, OpenAPI at /openapi.json, docs at /docs)."""
+    """Run the HTTP service (API under /api/v1, OpenAPI at /openapi.json, docs at /docs).
+
+    With ECITES_TLS_CERT_FILE and ECITES_TLS_KEY_FILE it serves HTTPS itself; with
+    ECITES_TLS_CA_FILE too it requires client certificates from that CA (mutual TLS). Plain
+    HTTP is only served on loopback unless --behind-proxy is given."""
+    import ssl
+
     import uvicorn
 
+    from epix import is_loopback
+
     settings = settings_or_exit()
+    tls = settings.tls_cert_file is not None and settings.tls_key_file is not None
+    if not tls and not behind_proxy and not is_loopback(host):
+        typer.echo(
+            f"error: refusing plain HTTP on {host}: set ECITES_TLS_CERT_FILE and "
+            "ECITES_TLS_KEY_FILE (HTTPS), or pass --behind-proxy when a TLS-terminating proxy "
+            "is in front",
+            err=True,
+        )
+        raise typer.Exit(2)
+    scheme = "https" if tls else "http"
     typer.echo(
-        f"eCITES for Party {settings.party} listening on http://{host}:{port}"
-        f"  (API docs: http://{host}:{port}/docs)"
+        f"eCITES for Party {settings.party} listening on {scheme}://{host}:{port}"
+        f"  (API docs: {scheme}://{host}:{port}/docs)"
     )
+    if tls and settings.tls_ca_file:
+        typer.echo(f"mutual TLS: client certificates must chain to {settings.tls_ca_file}")
     typer.echo(
-        f"log in: POST http://{host}:{port}/api/v1/auth/token with user '{settings.admin_username}'"
+        f"log in: POST {scheme}://{host}:{port}/api/v1/auth/token "
+        f"with user '{settings.admin_username}'"
     )
     uvicorn.run(
         "app.main:create_app",
@@ -81,4 +110,8 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        ssl_certfile=str(settings.tls_cert_file) if tls else None,
+        ssl_keyfile=str(settings.tls_key_file) if tls else None,
+        ssl_ca_certs=str(settings.tls_ca_file) if tls and settings.tls_ca_file else None,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if tls and settings.tls_ca_file else ssl.CERT_NONE,
     )

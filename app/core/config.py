@@ -69,6 +69,41 @@ class Settings(BaseSettings):
     max_xml_bytes: int = Field(
         2 * 1024 * 1024, ge=1024, description="Largest XML document read or validated."
     )
+    relay_enabled: bool = Field(
+        True, description="Run the EPIX outbox relay inside the service (one per SQLite database)."
+    )
+    relay_interval_seconds: float = Field(
+        1.0, gt=0, le=300, description="How often the relay looks for due messages when idle."
+    )
+    relay_batch: int = Field(20, ge=1, le=500, description="Messages the relay claims at once.")
+    relay_concurrency: int = Field(
+        4, ge=1, le=64, description="Messages the relay sends at the same time."
+    )
+    relay_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="A claimed message returns to the queue after this if its relay died.",
+    )
+    relay_timeout_seconds: float = Field(
+        10.0, gt=0, le=300, description="Timeout of one delivery attempt (connect and answer)."
+    )
+    retry_base_seconds: float = Field(
+        2.0, gt=0, le=3600, description="First retry delay; doubles per attempt, with jitter."
+    )
+    retry_cap_seconds: float = Field(
+        3600.0, gt=0, le=86400, description="Longest delay between two delivery attempts."
+    )
+    delivery_deadline_hours: float = Field(
+        48.0, gt=0, le=24 * 60, description="After this, an undelivered message is dead."
+    )
+    tls_cert_file: Path | None = Field(
+        None, description="mTLS: this service's certificate (PEM), served and shown to peers."
+    )
+    tls_key_file: Path | None = Field(None, description="mTLS: the key of tls_cert_file (PEM).")
+    tls_ca_file: Path | None = Field(
+        None, description="mTLS: CA bundle (PEM) peers' server and client certificates chain to."
+    )
 
     @field_validator("party")
     @classmethod

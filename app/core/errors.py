@@ -48,3 +48,10 @@ class Conflict(DomainError):
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+class PeerFailure(DomainError):
+    """Another Party's system could not be reached or answered with something unusable."""
+
+    code = "peer_failure"
+    status = 502

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import httpx
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.api.deps import Limit, Offset, SessionDep, app_state, require_role
+from app.api.deps import (
+    Limit,
+    Offset,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+    app_state,
+    require_role,
+)
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.exchange import service
-from app.exchange.schemas import ForeignPermitList, ForeignPermitRead
+from app.exchange.request import request_permit
+from app.exchange.schemas import ForeignPermitList, ForeignPermitRead, PermitRequestBody
 from app.exchange.service import Receiver
 from epix import MessageType
 
 router = APIRouter(prefix="/epix/v1", tags=["epix"])
 ReceiverDep = Annotated[Receiver, Depends(app_state("receiver"))]
+HttpClientDep = Annotated[httpx.Client, Depends(app_state("http_client"))]
 XML = "application/xml"
 
 
@@ -82,3 +93,33 @@ def list_foreign_permits(
         limit=limit,
         offset=offset,
     )
+
+
+@api_router.post(
+    "/request",
+    response_model=ForeignPermitRead,
+    summary="Fetch a peer's permit by number over EPIX (PERMIT_REQUEST) and store it, verified",
+    description="For a permit presented here that its issuer never pushed. The peer answers "
+    "with its signed permit, which is verified against the trust registry like a pushed one. "
+    "404 `peer_permit_not_found` when the peer has no such permit; 502 `peer_unreachable` "
+    "when it cannot be reached (try later), `peer_rejected` or `peer_answer_invalid` when "
+    "its answer cannot be used.",
+)
+def request_foreign_permit(
+    body: PermitRequestBody,
+    session_factory: SessionFactoryDep,
+    receiver: ReceiverDep,
+    client: HttpClientDep,
+    settings: SettingsDep,
+    actor: Reader,
+) -> ForeignPermitRead:
+    stored = request_permit(
+        session_factory,
+        party=body.party,
+        number=body.number,
+        receiver=receiver,
+        client=client,
+        actor=actor,
+        timeout=settings.relay_timeout_seconds,
+    )
+    return ForeignPermitRead.model_validate(stored)

@@ -63,17 +63,19 @@ class Receiver:
     max_bytes: int
 
 
+class PermitRefused(Exception):
+    """Why a message (or a permit a peer sent) is refused, with its EPIX error code."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
 @dataclass(frozen=True)
 class Answer:
     http_status: int
     receipt: bytes
     status: ReceiptStatus
-
-
-class _Refused(Exception):
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def _receipt(
@@ -174,7 +176,7 @@ def receive(
         )
     try:
         permit = _apply(session, envelope, receiver=receiver, now=now)
-    except _Refused as exc:
+    except PermitRefused as exc:
         return _rejected(receiver, data, sha256, exc.code, exc.message, envelope, now)
     receipt = _receipt(
         receiver,
@@ -211,7 +213,7 @@ def _apply(
     if header.message_type is MessageType.PERMIT_STATUS:
         stored = repository.foreign_permit(session, header.sender, header.permit_number)
         if stored is None or envelope.status is None:
-            raise _Refused(
+            raise PermitRefused(
                 ErrorCode.PERMIT_NOT_FOUND,
                 f"no permit {header.permit_number} of {header.sender} was received",
             )
@@ -224,7 +226,7 @@ def _apply(
             session, party=receiver.party, number=header.permit_number
         )
     except DomainError as exc:  # not found, or not signed: the peer learns it is not here
-        raise _Refused(
+        raise PermitRefused(
             ErrorCode.PERMIT_NOT_FOUND, f"no permit {header.permit_number} here"
         ) from exc
 
@@ -233,7 +235,30 @@ def _store_permit(
     session: Session, envelope: Envelope, *, receiver: Receiver, now: datetime
 ) -> None:
     header = envelope.header
-    signed = envelope.permit or b""
+    store_permit(
+        session,
+        sender=header.sender,
+        number=header.permit_number,
+        signed=envelope.permit or b"",
+        message_id=str(header.message_id),
+        receiver=receiver,
+        now=now,
+    )
+
+
+def store_permit(
+    session: Session,
+    *,
+    sender: str,
+    number: str,
+    signed: bytes,
+    message_id: str,
+    receiver: Receiver,
+    now: datetime,
+) -> ForeignPermit:
+    """Verify a permit ``sender`` sent (its own signature, against the registry; issued by
+    ``sender``; numbered ``number``) and store its exact bytes, once. The same bytes again
+    return the stored permit; other bytes under the same number raise PermitRefused."""
     verdict = verify_permit(
         signed,
         own_party=receiver.party,
@@ -241,32 +266,36 @@ def _store_permit(
         registry=trust_service.registry_lookup(session),
         max_bytes=receiver.max_bytes,
     )
-    if not verdict.authentic or verdict.party != header.sender:
+    if not verdict.authentic or verdict.party != sender:
         reason = verdict.reasons[0].message if verdict.reasons else "issued by another Party"
-        raise _Refused(ErrorCode.SIGNATURE_INVALID, f"the permit does not verify: {reason}")
+        raise PermitRefused(ErrorCode.SIGNATURE_INVALID, f"the permit does not verify: {reason}")
     document = read_permit_bytes(signed, max_bytes=receiver.max_bytes).document
-    existing = repository.foreign_permit(session, header.sender, header.permit_number)
+    if document is not None and document.number and document.number != number:
+        raise PermitRefused(
+            ErrorCode.RULE_VIOLATION, f"the permit is numbered {document.number}, not {number}"
+        )
+    existing = repository.foreign_permit(session, sender, number)
     if existing is not None:
         if existing.signed_xml != signed:
-            raise _Refused(
-                ErrorCode.RULE_VIOLATION,
-                f"permit {header.permit_number} was received before, different",
+            raise PermitRefused(
+                ErrorCode.RULE_VIOLATION, f"permit {number} was received before, different"
             )
-        return
-    session.add(
-        ForeignPermit(
-            issuing_party=header.sender,
-            number=header.permit_number,
-            document_type=document.type if document else None,
-            valid_until=document.valid_until if document else None,
-            importer_country=document.importer.country if document and document.importer else None,
-            status="valid",
-            signer_fingerprint=verdict.fingerprint or "",
-            message_id=str(header.message_id),
-            received_at=now,
-            signed_xml=signed,
-        )
+        return existing
+    stored = ForeignPermit(
+        issuing_party=sender,
+        number=number,
+        document_type=document.type if document else None,
+        valid_until=document.valid_until if document else None,
+        importer_country=document.importer.country if document and document.importer else None,
+        status="valid",
+        signer_fingerprint=verdict.fingerprint or "",
+        message_id=message_id,
+        received_at=now,
+        signed_xml=signed,
     )
+    session.add(stored)
+    session.flush()
+    return stored
 
 
 def foreign_permit_bytes(session: Session, party: str, number: str) -> bytes | None:

@@ -15,7 +15,7 @@ from app.core.errors import Conflict, NotFound
 from app.outbox import repository
 from app.outbox.backoff import Backoff
 from app.outbox.models import OutboxMessage
-from app.outbox.repository import DEAD, DELIVERED, PENDING
+from app.outbox.repository import DEAD, DELIVERED, PENDING, SENDING
 
 DEFAULT_DEADLINE = timedelta(days=2)
 
@@ -102,11 +102,19 @@ def record_failure(
     now: datetime | None = None,
     backoff: Backoff = Backoff(),
     rng: random.Random | None = None,
+    receipt: bytes | None = None,
+    worker: str | None = None,
 ) -> OutboxMessage:
     """A failed attempt: retried after a backoff with jitter, or ``dead`` when the failure is
-    permanent (the peer rejected the message) or the deadline has passed."""
+    permanent (the peer rejected the message) or the deadline has passed. ``receipt``: the
+    peer's signed rejection, kept as the reason. With ``worker``, a message that is no longer
+    that relay's (delivered meanwhile, or claimed by another after the lease) is left alone."""
     now = now or utcnow()
     message = _get(session, message_id)
+    if worker is not None and (message.status != SENDING or message.claimed_by != worker):
+        return message
+    if receipt is not None:
+        message.receipt = receipt
     message.last_error = error[:2000]
     message.claimed_by = message.claimed_until = None
     next_attempt = now + backoff.delay(message.attempts, rng)

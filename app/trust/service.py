@@ -195,6 +195,16 @@ def list_certificates(session: Session, *, peer: Peer) -> list[PeerCertificate]:
     return repository.certificates(session, peer.id)
 
 
+def find_peer(session: Session, party: str) -> Peer | None:
+    return repository.get_peer(session, party)
+
+
+def is_registered(session: Session, party: str) -> bool:
+    """Whether ``party`` is a peer this service exchanges with (whatever its state: messages
+    to a suspended peer wait in the outbox)."""
+    return repository.get_peer(session, party) is not None
+
+
 def registry_lookup(
     session: Session,
 ) -> Callable[[str], tuple[list[x509.Certificate], frozenset[str]]]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
-from app.api.deps import IssuanceDep, SessionDep, require_role
+from app.api.deps import AnnouncerDep, IssuanceDep, SessionDep, require_role
 from app.api.errors import ERROR_RESPONSES
 from app.applications import service as applications_service
 from app.applications.models import Application
@@ -131,6 +131,7 @@ def issue(
     application_id: RowId,
     session: SessionDep,
     issuance: IssuanceDep,
+    announcer: AnnouncerDep,
     actor: Officer,
     body: Annotated[PermitIssue | None, Body()] = None,
 ) -> PermitRead:
@@ -139,6 +140,7 @@ def issue(
         application=_application(session, application_id, actor),
         officer=actor,
         issuance=issuance,
+        announcer=announcer,
         valid_until=body.valid_until if body else None,
     )
     return permit_read(permit, {})
@@ -149,12 +151,19 @@ def issue(
     response_model=PermitRead,
     summary="Cancel a valid permit, with the reason (officer)",
 )
-def cancel(permit_id: RowId, body: PermitCancel, session: SessionDep, actor: Officer) -> PermitRead:
+def cancel(
+    permit_id: RowId,
+    body: PermitCancel,
+    session: SessionDep,
+    announcer: AnnouncerDep,
+    actor: Officer,
+) -> PermitRead:
     permit = service.cancel_permit(
         session,
         permit=permits_service.get_permit(session, permit_id, actor=actor, for_update=True),
         officer=actor,
         reason=body.reason,
+        announcer=announcer,
     )
     return permit_read(permit, {})
 
@@ -170,6 +179,7 @@ def replace(
     body: PermitReplace,
     session: SessionDep,
     issuance: IssuanceDep,
+    announcer: AnnouncerDep,
     actor: Officer,
 ) -> PermitRead:
     old = permits_service.get_permit(session, permit_id, actor=actor, for_update=True)
@@ -179,6 +189,7 @@ def replace(
         officer=actor,
         reason=body.reason,
         issuance=issuance,
+        announcer=announcer,
         valid_until=body.valid_until,
     )
     return permit_read(new, {old.id: old.number})

@@ -13,10 +13,13 @@ from app.applications.schemas import ApplicationIn
 from app.audit import service as audit
 from app.core.actor import Actor
 from app.core.clock import utcnow
+from app.outbox import announce
+from app.outbox.announce import Announcer
 from app.permits import service as permits_service
 from app.permits.document import Issuance
 from app.permits.models import Permit
 from app.workflow.transitions import Action, Entity, next_state
+from epix import PermitState
 
 
 def _move(
@@ -86,25 +89,37 @@ def issue_permit(
     application: Application,
     officer: Actor,
     issuance: Issuance,
+    announcer: Announcer,
     valid_until: date | None = None,
 ) -> Permit:
     """Issue the permit for an approved application: number, validity, the signed
-    document, audit."""
+    document, audit, and its push to the importing Party when that is a peer."""
     _move(session, application, Action.ISSUE, officer)
-    return permits_service.issue_permit(
+    permit = permits_service.issue_permit(
         session,
         application=application,
         officer=officer,
         issuance=issuance,
         valid_until=valid_until,
     )
+    announce.permit_issued(
+        session, announcer, permit=permit, importing_party=application.counterparty_country
+    )
+    return permit
 
 
-def cancel_permit(session: Session, *, permit: Permit, officer: Actor, reason: str) -> Permit:
+def cancel_permit(
+    session: Session, *, permit: Permit, officer: Actor, reason: str, announcer: Announcer
+) -> Permit:
+    """Cancel a permit; the Parties it was pushed to are told."""
     status = next_state(Entity.PERMIT, permit.status, Action.CANCEL, officer.role)
-    return permits_service.change_status(
+    permits_service.change_status(
         session, permit=permit, status=status, reason=reason, actor=officer, action="permit.cancel"
     )
+    announce.permit_status(
+        session, announcer, permit=permit, state=PermitState.CANCELLED, reason=reason
+    )
+    return permit
 
 
 def replace_permit(
@@ -114,10 +129,12 @@ def replace_permit(
     officer: Actor,
     reason: str,
     issuance: Issuance,
+    announcer: Announcer,
     valid_until: date | None = None,
 ) -> Permit:
     """Replace a permit: the old one becomes ``replaced``; the new one, issued from the same
-    application with a new number, states the old number and the reason (Box 5)."""
+    application with a new number, states the old number and the reason (Box 5). The new
+    permit is pushed like any issued one, and the old one's Parties learn it was replaced."""
     status = next_state(Entity.PERMIT, permit.status, Action.REPLACE, officer.role)
     application = applications_service.get_application(
         session, permit.application_id, actor=officer
@@ -139,6 +156,20 @@ def replace_permit(
         actor=officer,
         action="permit.replace",
         details={"replaced_by": replacement.number},
+    )
+    announce.permit_issued(
+        session,
+        announcer,
+        permit=replacement,
+        importing_party=application.counterparty_country,
+    )
+    announce.permit_status(
+        session,
+        announcer,
+        permit=permit,
+        state=PermitState.REPLACED,
+        reason=reason,
+        replaced_by=replacement.number,
     )
     return replacement
 

@@ -97,6 +97,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", f"{V1}/outbox"):                  _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
     ("POST", f"{V1}/outbox/{{message_id}}/requeue"): _row(UNAUTH, DENY, DENY, OK,   DENY,   DENY),
     ("GET", f"{V1}/foreign-permits"):         _row(UNAUTH, DENY,   DENY,   OK,     OK,     OK),
+    ("POST", f"{V1}/foreign-permits/request"): _row(UNAUTH, DENY, DENY,   OK,     OK,     OK),
+    ("GET", f"{APP}/export-permit-check"):    _row(UNAUTH, OK,     HIDDEN, OK,     DENY,   OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

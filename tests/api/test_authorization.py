@@ -327,6 +327,17 @@ def _check_own_organisation(w: World, principal: Principal, body: Any) -> None:
 
 SUBMITTED = _in_state("submitted")
 
+
+def _check_code(body: Any, code: str) -> None:
+    assert body["code"] == code
+
+
+def _check_no_reference(body: Any) -> None:
+    # an export application names no export permit: nothing to find
+    assert (body["reference"], body["found"]) == (None, False)
+    assert [r["code"] for r in body["reasons"]] == ["no_export_permit_reference"]
+
+
 SCENARIOS: dict[Endpoint, Scenario] = {
     ("POST", f"{V1}/auth/token"): Scenario(body=_login_body),
     ("GET", f"{V1}/auth/me"): Scenario(check=_check_me),
@@ -423,6 +434,18 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", "/epix/v1/status"): Scenario(),
     ("GET", f"{V1}/outbox"): Scenario(),
     ("GET", f"{V1}/foreign-permits"): Scenario(),
+    # no peer QZ: an allowed caller gets as far as the registry (the exchange itself is
+    # tested between two real services in tests/exchange/test_two_parties.py)
+    ("POST", f"{V1}/foreign-permits/request"): Scenario(
+        body=lambda _w, _p: {"party": "QZ", "number": "QZ26000001"},
+        success=404,
+        check=lambda _w, _p, body: _check_code(body, "peer_not_found"),
+    ),
+    ("GET", f"{APP}/export-permit-check"): Scenario(
+        prepare=SUBMITTED,
+        observe=_application_state,
+        check=lambda _w, _p, body: _check_no_reference(body),
+    ),
     ("POST", f"{V1}/outbox/{{message_id}}/requeue"): Scenario(
         prepare=lambda w: {"message_id": w.dead_message()},
         observe=lambda w, p: [

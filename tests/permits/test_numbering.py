@@ -20,6 +20,7 @@ from app.core.actor import Actor, Role
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory, unit_of_work
 from app.core.errors import InvalidInput
+from app.outbox.announce import Announcer
 from app.permits import service as permits_service
 from app.permits.document import Issuance
 from app.permits.models import Permit
@@ -75,7 +76,11 @@ def _approve_and_issue(
         )
         workflow.approve_application(session, application=application, officer=officer)
         permit = workflow.issue_permit(
-            session, application=application, officer=officer, issuance=issuance
+            session,
+            application=application,
+            officer=officer,
+            issuance=issuance,
+            announcer=Announcer.of(issuance),
         )
         return permit.number
 
