@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 from cryptography import x509
 
-from epix.messages import ErrorCode, Receipt, ReceiptError, ReceiptStatus
+from epix.messages import Receipt, ReceiptError, ReceiptStatus
 from epix.receipt import parse_receipt
 from epix.schema import Schemas
 
@@ -96,22 +96,13 @@ def ssl_context(
     return context
 
 
-def _receipt(
-    response: httpx.Response,
-    *,
-    data: bytes,
-    schemas: Schemas,
-    trusted: Iterable[x509.Certificate],
-    revoked: Collection[str],
-    expected_message_id: str | None,
-) -> tuple[Receipt, bytes]:
-    body = response.content
-    receipt = parse_receipt(body, schemas=schemas, trusted=trusted, revoked_fingerprints=revoked)
+def _mismatch(receipt: Receipt, data: bytes, message_id: str | None) -> str | None:
+    """Why a verified receipt does not answer this message, or None."""
+    if message_id is not None and str(receipt.message_id) != message_id:
+        return f"the receipt is for message {receipt.message_id}, not {message_id}"
     if receipt.sha256 != hashlib.sha256(data).hexdigest():
-        raise ReceiptError(ErrorCode.RULE_VIOLATION, "the receipt is for other bytes")
-    if expected_message_id is not None and str(receipt.message_id) != expected_message_id:
-        raise ReceiptError(ErrorCode.RULE_VIOLATION, "the receipt is for another message")
-    return receipt, body
+        return "the peer received other bytes than were sent (altered in transit)"
+    return None
 
 
 def send(
@@ -143,14 +134,10 @@ def send(
     status = response.status_code
     if status >= 500 or status in _RETRYABLE_4XX:
         return Delivery(Outcome.RETRY, http_status=status, error=f"HTTP {status}")
+    body = response.content
     try:
-        receipt, body = _receipt(
-            response,
-            data=data,
-            schemas=schemas,
-            trusted=list(trusted),
-            revoked=revoked,
-            expected_message_id=message_id,
+        receipt = parse_receipt(
+            body, schemas=schemas, trusted=list(trusted), revoked_fingerprints=revoked
         )
     except ReceiptError as exc:
         if 400 <= status < 500:  # refused, without a receipt we can trust
@@ -160,13 +147,17 @@ def send(
         return Delivery(
             Outcome.RETRY, http_status=status, error=f"unverifiable receipt: {exc.message}"
         )
+    mismatch = _mismatch(receipt, data, message_id)
     if status == 200 and receipt.status in _DELIVERED:
-        return Delivery(Outcome.DELIVERED, status, receipt, body)
+        if mismatch is None:
+            return Delivery(Outcome.DELIVERED, status, receipt, body)
+        return Delivery(Outcome.RETRY, status, error=f"unusable receipt: {mismatch}")
     problems = "; ".join(f"{p.code.value}: {p.message}" for p in receipt.errors)
+    error = f"{receipt.status.value} (HTTP {status}): {problems or 'no reason given'}"
     return Delivery(
         Outcome.REJECTED,
         status,
         receipt,
         body,
-        error=f"{receipt.status.value} (HTTP {status}): {problems or 'no reason given'}",
+        error=error if mismatch is None else f"{error} ({mismatch})",
     )

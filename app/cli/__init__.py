@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from app.cli import accounts, keys, outbox, peers, records, setup, xml  # noqa: F401  (register commands)
+from app.cli import (  # noqa: F401  (register commands)
+    accounts,
+    demo,
+    keys,
+    outbox,
+    peers,
+    records,
+    setup,
+    xml,
+)
 from app.cli.common import cli, run_migrations
 
 __all__ = ["cli", "main", "run_migrations"]

@@ -1,8 +1,7 @@
 """PERMIT_REQUEST: fetch a peer's signed permit by number, on demand (a permit presented here
 that was never pushed). The answer's permit is verified like a pushed one and stored.
 
-The HTTP call is made outside any database transaction: nothing is locked while the peer
-answers."""
+The HTTP call is made between two transactions: nothing is locked while the peer answers."""
 
 from __future__ import annotations
 
@@ -11,12 +10,11 @@ from dataclasses import dataclass
 
 import httpx
 from cryptography import x509
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.core.actor import Actor
 from app.core.clock import utcnow
-from app.core.db import read_only_session, unit_of_work
 from app.core.errors import Conflict, NotFound, PeerFailure
 from app.exchange.models import ForeignPermit
 from app.exchange.service import PermitRefused, Receiver, store_permit
@@ -57,7 +55,7 @@ def _target(session: Session, party: str) -> _Target:
 
 
 def request_permit(
-    session_factory: sessionmaker[Session],
+    session: Session,
     *,
     party: str,
     number: str,
@@ -66,9 +64,11 @@ def request_permit(
     actor: Actor,
     timeout: float = 10.0,
 ) -> ForeignPermit:
-    """Ask ``party`` for its permit ``number``; store it (verified) and return it."""
-    with read_only_session(session_factory) as session:
-        target = _target(session, party)
+    """Ask ``party`` for its permit ``number``; store it (verified) and return it, in the
+    caller's session (which commits). The session's transaction so far is committed before
+    the peer is asked, so that no lock is held over the network."""
+    target = _target(session, party)
+    session.commit()
     message_id = uuid.uuid4()
     envelope = build_envelope(
         EnvelopeHeader(
@@ -116,30 +116,28 @@ def request_permit(
         raise PeerFailure(
             f"{party} answered without a permit", code="peer_answer_invalid", details=details
         )
-    with unit_of_work(session_factory) as session:
-        try:
-            stored = store_permit(
-                session,
-                sender=party,
-                number=number,
-                signed=receipt.permit,
-                message_id=str(message_id),
-                receiver=receiver,
-                now=utcnow(),
-            )
-        except PermitRefused as exc:
-            raise PeerFailure(
-                f"the permit {party} sent is refused: {exc.message}",
-                code="peer_answer_invalid",
-                details={**details, "error": exc.code.value},
-            ) from None
-        audit.record(
+    try:
+        stored = store_permit(
             session,
-            actor=actor,
-            action="foreign_permit.request",
-            object_type="foreign_permit",
-            object_id=stored.id,
-            details={"party": party, "number": number, "message_id": str(message_id)},
+            sender=party,
+            number=number,
+            signed=receipt.permit,
+            message_id=str(message_id),
+            receiver=receiver,
+            now=utcnow(),
         )
-        session.expunge(stored)
+    except PermitRefused as exc:
+        raise PeerFailure(
+            f"the permit {party} sent is refused: {exc.message}",
+            code="peer_answer_invalid",
+            details={**details, "error": exc.code.value},
+        ) from None
+    audit.record(
+        session,
+        actor=actor,
+        action="foreign_permit.request",
+        object_type="foreign_permit",
+        object_id=stored.id,
+        details={"party": party, "number": number, "message_id": str(message_id)},
+    )
     return stored

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.api.deps import (
     Limit,
     Offset,
     SessionDep,
-    SessionFactoryDep,
     SettingsDep,
     app_state,
     require_role,
 )
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
+from app.core.errors import NotFound
 from app.exchange import service
 from app.exchange.request import request_permit
 from app.exchange.schemas import ForeignPermitList, ForeignPermitRead, PermitRequestBody
@@ -107,14 +107,14 @@ def list_foreign_permits(
 )
 def request_foreign_permit(
     body: PermitRequestBody,
-    session_factory: SessionFactoryDep,
+    session: SessionDep,
     receiver: ReceiverDep,
     client: HttpClientDep,
     settings: SettingsDep,
     actor: Reader,
 ) -> ForeignPermitRead:
     stored = request_permit(
-        session_factory,
+        session,
         party=body.party,
         number=body.number,
         receiver=receiver,
@@ -123,3 +123,26 @@ def request_foreign_permit(
         timeout=settings.relay_timeout_seconds,
     )
     return ForeignPermitRead.model_validate(stored)
+
+
+@api_router.get(
+    "/{party}/{number}.xml",
+    response_class=Response,
+    summary="A received permit's signed XML, byte for byte as its issuer signed it "
+    "(officer, customs, admin)",
+    responses={200: {"content": {XML: {}}}},
+)
+def foreign_permit_xml(
+    party: Annotated[str, Path(pattern="^[A-Z]{2}$", description="Issuing Party")],
+    number: Annotated[str, Path(max_length=35, description="Permit number")],
+    session: SessionDep,
+    _actor: Reader,
+) -> Response:
+    data = service.foreign_permit_bytes(session, party, number)
+    if data is None:
+        raise NotFound(
+            f"no permit {number} of {party} was received",
+            code="foreign_permit_not_found",
+            details={"party": party, "number": number},
+        )
+    return Response(content=data, media_type=XML)

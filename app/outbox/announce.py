@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import utcnow
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
+from app.outbox.repository import with_key_prefix
 from app.permits.document import Issuance
 from app.permits.models import Permit
 from app.trust import service as trust
@@ -129,13 +130,9 @@ def pushed_to(session: Session, number: str) -> list[str]:
         select(OutboxMessage.destination)
         .where(
             OutboxMessage.message_type == MessageType.PERMIT_ISSUED.value,
-            OutboxMessage.ordering_key.like(f"{_escape(number)}@%", escape="\\"),
+            with_key_prefix(f"{number}@"),
         )
         .distinct()
         .order_by(OutboxMessage.destination)
     )
     return list(session.scalars(query))
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

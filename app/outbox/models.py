@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from app.core.db import Base, UTCDateTime
 
@@ -34,3 +34,5 @@ class OutboxMessage(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     receipt: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # whether a receipt is kept, read without loading it (it is deferred)
+    has_receipt: Mapped[bool] = column_property(receipt.is_not(None))

@@ -62,10 +62,27 @@ def get(session: Session, message_id: str) -> OutboxMessage | None:
     return session.scalar(select(OutboxMessage).where(OutboxMessage.message_id == message_id))
 
 
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def with_key_prefix(prefix: str) -> ColumnElement[bool]:
+    """Messages whose ordering key starts with ``prefix`` (taken literally)."""
+    return OutboxMessage.ordering_key.like(f"{_escape_like(prefix)}%", escape="\\")
+
+
 def list_page(
-    session: Session, *, status: str | None, destination: str | None, limit: int, offset: int
+    session: Session,
+    *,
+    status: str | None,
+    destination: str | None,
+    key_prefix: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[OutboxMessage], int]:
     query = select(OutboxMessage)
+    if key_prefix:
+        query = query.where(with_key_prefix(key_prefix))
     if status:
         query = query.where(OutboxMessage.status == status)
     if destination:

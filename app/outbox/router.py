@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.api.deps import Limit, Offset, SessionDep, require_role
 from app.api.errors import ERROR_RESPONSES
@@ -30,11 +30,15 @@ def list_messages(
     offset: Offset = 0,
     status: OutboxStatus | None = None,
     destination: Annotated[str | None, Query(max_length=200)] = None,
+    permit_number: Annotated[
+        str | None, Query(max_length=35, description="Only messages about this permit")
+    ] = None,
 ) -> OutboxMessageList:
     items, total = service.list_messages(
         session,
         status=status.value if status else None,
         destination=destination,
+        permit_number=permit_number,
         limit=limit,
         offset=offset,
     )
@@ -55,3 +59,15 @@ def requeue(message_id: MessageId, session: SessionDep, actor: Officer) -> Outbo
     return OutboxMessageRead.model_validate(
         service.requeue(session, message_id=message_id.lower(), actor=actor)
     )
+
+
+@router.get(
+    "/{message_id}/receipt",
+    response_class=Response,
+    summary="The peer's signed receipt for a message: proof of delivery, or its signed "
+    "rejection (officer, admin)",
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def receipt(message_id: MessageId, session: SessionDep, _actor: Reader) -> Response:
+    data = service.receipt(session, message_id=message_id.lower())
+    return Response(content=data, media_type="application/xml")

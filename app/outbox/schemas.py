@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OutboxStatus(StrEnum):
@@ -29,6 +29,10 @@ class OutboxMessageRead(BaseModel):
     deadline_at: datetime
     delivered_at: datetime | None
     last_error: str | None
+    has_receipt: bool = Field(
+        description="Whether the peer's signed receipt is kept (GET .../receipt): the proof "
+        "of delivery, or the signed reason of a rejection"
+    )
 
 
 class OutboxMessageList(BaseModel):

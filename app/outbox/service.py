@@ -155,9 +155,28 @@ def list_messages(
     *,
     status: str | None = None,
     destination: str | None = None,
+    permit_number: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[OutboxMessage], int]:
+    """Newest first; ``permit_number`` keeps the messages about that permit."""
     return repository.list_page(
-        session, status=status, destination=destination, limit=limit, offset=offset
+        session,
+        status=status,
+        destination=destination,
+        key_prefix=f"{permit_number}@" if permit_number else None,
+        limit=limit,
+        offset=offset,
     )
+
+
+def receipt(session: Session, *, message_id: str) -> bytes:
+    """The peer's signed receipt kept for a message (404 ``receipt_not_found`` if none yet)."""
+    message = _get(session, message_id)
+    if message.receipt is None:
+        raise NotFound(
+            f"no receipt for message {message_id} (status {message.status})",
+            code="receipt_not_found",
+            details={"message_id": message_id, "status": message.status},
+        )
+    return message.receipt

@@ -95,9 +95,11 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", "/epix/v1/messages"):            _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", "/epix/v1/status"):               _row(OK,     OK,     OK,     OK,     OK,     OK),
     ("GET", f"{V1}/outbox"):                  _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
+    ("GET", f"{V1}/outbox/{{message_id}}/receipt"): _row(UNAUTH, DENY, DENY, OK,   DENY,   OK),
     ("POST", f"{V1}/outbox/{{message_id}}/requeue"): _row(UNAUTH, DENY, DENY, OK,   DENY,   DENY),
     ("GET", f"{V1}/foreign-permits"):         _row(UNAUTH, DENY,   DENY,   OK,     OK,     OK),
     ("POST", f"{V1}/foreign-permits/request"): _row(UNAUTH, DENY, DENY,   OK,     OK,     OK),
+    ("GET", f"{V1}/foreign-permits/{{party}}/{{number}}.xml"): _row(UNAUTH, DENY, DENY, OK, OK, OK),
     ("GET", f"{APP}/export-permit-check"):    _row(UNAUTH, OK,     HIDDEN, OK,     DENY,   OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }

@@ -167,7 +167,11 @@ class World:
             )
             outbox_service.claim_due(session, worker="relay")
             outbox_service.record_failure(
-                session, message_id=message.message_id, error="REJECTED", permanent=True
+                session,
+                message_id=message.message_id,
+                error="REJECTED",
+                permanent=True,
+                receipt=REJECTION,
             )
             return message.message_id
 
@@ -328,6 +332,13 @@ def _check_own_organisation(w: World, principal: Principal, body: Any) -> None:
 SUBMITTED = _in_state("submitted")
 
 
+REJECTION = b"<Receipt><Status>REJECTED</Status></Receipt>"  # stands for the peer's receipt
+
+
+def _check_receipt(body: Any) -> None:
+    assert body == REJECTION.decode()
+
+
 def _check_code(body: Any, code: str) -> None:
     assert body["code"] == code
 
@@ -436,6 +447,11 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", f"{V1}/foreign-permits"): Scenario(),
     # no peer QZ: an allowed caller gets as far as the registry (the exchange itself is
     # tested between two real services in tests/exchange/test_two_parties.py)
+    ("GET", f"{V1}/foreign-permits/{{party}}/{{number}}.xml"): Scenario(
+        prepare=lambda _w: {"party": "QZ", "number": "QZ26000001"},
+        success=404,
+        check=lambda _w, _p, body: _check_code(body, "foreign_permit_not_found"),
+    ),
     ("POST", f"{V1}/foreign-permits/request"): Scenario(
         body=lambda _w, _p: {"party": "QZ", "number": "QZ26000001"},
         success=404,
@@ -445,6 +461,10 @@ SCENARIOS: dict[Endpoint, Scenario] = {
         prepare=SUBMITTED,
         observe=_application_state,
         check=lambda _w, _p, body: _check_no_reference(body),
+    ),
+    ("GET", f"{V1}/outbox/{{message_id}}/receipt"): Scenario(
+        prepare=lambda w: {"message_id": w.dead_message()},
+        check=lambda _w, _p, body: _check_receipt(body),
     ),
     ("POST", f"{V1}/outbox/{{message_id}}/requeue"): Scenario(
         prepare=lambda w: {"message_id": w.dead_message()},

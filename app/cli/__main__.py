@@ -1,0 +1,5 @@
+"""`python -m app.cli` is `ecites`."""
+
+from app.cli import main
+
+main()
