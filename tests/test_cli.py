@@ -48,6 +48,10 @@ def test_every_command_has_help(run) -> None:
         ["audit", "verify"],
         ["permits", "expire"],
         ["organisations", "create"],
+        ["outbox", "list"],
+        ["outbox", "requeue"],
+        ["outbox", "relay"],
+        ["demo"],
     ):
         assert "Usage" in run(*command, "--help")
 
@@ -103,3 +107,12 @@ def test_bootstrap_refuses_a_short_admin_password(
     )
     assert result.exit_code == 1
     assert "at least 12 characters" in result.output
+
+
+def test_serve_refuses_plain_http_off_loopback(run) -> None:
+    out = run("serve", "--host", "0.0.0.0", "--port", "1", code=2)  # noqa: S104
+    assert "refusing plain HTTP on 0.0.0.0" in out
+
+
+def test_outbox_relay_once_with_nothing_due(run) -> None:
+    assert "attempted 0 message(s)" in run("outbox", "relay", "--once")

@@ -59,8 +59,27 @@ class LocalParty:
     _token: str | None = None
 
     @property
+    def tls(self) -> bool:
+        return "tls_cert_file" in self.options
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def _client(self) -> dict[str, Any]:
+        """httpx options to talk to this Party (as a client of its mutual TLS when set)."""
+        if not self.tls:
+            return {}
+        from epix import ssl_context
+
+        ca = self.options.get("tls_ca_file")
+        return {
+            "verify": ssl_context(
+                ca_file=Path(ca) if ca else None,
+                cert_file=Path(self.options["tls_cert_file"]),
+                key_file=Path(self.options["tls_key_file"]),
+            )
+        }
 
     @property
     def log_file(self) -> Path:
@@ -166,7 +185,8 @@ class LocalParty:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.party} exited at start:\n{self.log_tail()}")
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200:
+                answer = httpx.get(f"{self.base_url}/healthz", timeout=1.0, **self._client())
+                if answer.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -207,6 +227,7 @@ class LocalParty:
             f"{self.base_url}/api/v1/auth/token",
             json={"username": username, "password": password},
             timeout=30,
+            **self._client(),
         )
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
@@ -227,7 +248,12 @@ class LocalParty:
                 self._token = self.login()["Authorization"]
             headers = {"Authorization": self._token}
         response = httpx.request(
-            method, f"{self.base_url}{path}", headers=headers, timeout=60, **kwargs
+            method,
+            f"{self.base_url}{path}",
+            headers=headers,
+            timeout=60,
+            **self._client(),
+            **kwargs,
         )
         wanted = (expect,) if isinstance(expect, int) else expect
         if response.status_code not in wanted:

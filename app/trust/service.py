@@ -18,6 +18,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound
 from app.trust import repository
 from app.trust.models import Peer, PeerCertificate
 from app.trust.schemas import VERIFYING_STATES, CertificateState, PeerState
+from epix import EndpointError, check_endpoint
 
 SIGNING = "signing"
 # (from, to) certificate state changes an administrator may make
@@ -65,6 +66,13 @@ def add_peer(
         )
     if repository.get_peer(session, party) is not None:
         raise Conflict(f"a peer for {party} exists", code="peer_exists", details={"party": party})
+    if endpoint_url is not None:
+        try:
+            check_endpoint(endpoint_url)
+        except EndpointError as exc:
+            raise InvalidInput(
+                str(exc), code="insecure_endpoint", details={"endpoint_url": endpoint_url}
+            ) from None
     now = utcnow()
     peer = Peer(
         party=party,

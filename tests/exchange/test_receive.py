@@ -223,6 +223,39 @@ def test_refused_messages_change_nothing(
             "MALFORMED_XML",
         ),
     }
+    revoked_key = _revoked_french_key(api)
+    unsigned = etree.fromstring(
+        _envelope(
+            peer, MessageType.PERMIT_ISSUED, "FR2611000126", _french_permit(peer, "FR2611000126")
+        )
+    )
+    unsigned.remove(unsigned[-1])  # the envelope's signature
+    german = EnvelopeHeader(
+        message_id=uuid.uuid4(),
+        sender="DE",
+        recipient="CH",
+        message_type=MessageType.PERMIT_ISSUED,
+        created_at=datetime.now(UTC),
+        permit_number="DE2611000001",
+    )
+    cases |= {
+        "unsigned": (etree.tostring(unsigned), 403, "SIGNATURE_INVALID"),
+        "revoked certificate": (
+            _envelope(
+                revoked_key,
+                MessageType.PERMIT_ISSUED,
+                "FR2611000127",
+                _french_permit(revoked_key, "FR2611000127"),
+            ),
+            403,
+            "UNTRUSTED_CERTIFICATE",
+        ),
+        "unknown sender": (
+            build_envelope(german, _french_permit(stranger_key, "DE2611000001"), stranger_key),
+            403,
+            "UNKNOWN_SENDER",
+        ),
+    }
     for name, (data, status, code) in cases.items():
         answer = api.client.post("/epix/v1/messages", headers=XML, content=data)
         assert answer.status_code == status, (name, answer.content[:300])
@@ -231,6 +264,35 @@ def test_refused_messages_change_nothing(
         assert receipt.errors[0].code.value == code, name  # type: ignore[attr-defined]
         assert b"root:" not in answer.content
     assert _counts(session_factory) == before
+
+    # larger than the service takes at all: refused before it is read, JSON 413
+    oversized = b"<Envelope>" + b" " * (70 * 1024) + b"</Envelope>"
+    answer = api.client.post("/epix/v1/messages", headers=XML, content=oversized)
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "body_too_large"
+    assert _counts(session_factory) == before
+
+
+def _revoked_french_key(api: Api) -> SigningKey:
+    """A second key of France's, registered and then revoked."""
+    key = generate_key()
+    signing_key = SigningKey(
+        key, (self_signed_certificate(key, "MA France 2", "FR", valid_days=3650, not_before=PAST),)
+    )
+    admin = api.login("admin")
+    added = api.client.post(
+        "/api/v1/peers/FR/certificates",
+        headers=admin,
+        json={"pem": certificate_pem(signing_key.certificate).decode()},
+    )
+    assert added.status_code == 201, added.text
+    revoked = api.client.post(
+        f"/api/v1/certificates/{added.json()['fingerprint']}/revoke",
+        headers=admin,
+        json={"reason": "key compromised"},
+    )
+    assert revoked.status_code == 200, revoked.text
+    return signing_key
 
 
 def test_a_peer_requests_one_of_our_permits(api: Api, peer: SigningKey) -> None:

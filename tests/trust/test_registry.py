@@ -132,3 +132,24 @@ def test_cli_peers(database_url: str, db: Engine, tmp_path: Path) -> None:
     assert "certificate_not_found" in run(
         "peers", "revoke-cert", "ab" * 32, "--reason", "x y", code=1
     )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "code"),
+    [
+        ("http://epix.example.fr", "insecure_endpoint"),
+        ("http://192.0.2.10:8000", "insecure_endpoint"),
+        ("ftp://127.0.0.1", "validation_error"),  # not an http(s) URL at all
+    ],
+)
+def test_a_peer_endpoint_is_https_unless_on_loopback(api: Api, endpoint: str, code: str) -> None:
+    admin = api.login("admin")
+    before = api.client.get(f"{V1}/peers", headers=admin).json()["total"]
+    refused = api.client.post(
+        f"{V1}/peers",
+        headers=admin,
+        json={"party": "FR", "name": "MA France", "endpoint_url": endpoint},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == code
+    assert api.client.get(f"{V1}/peers", headers=admin).json()["total"] == before
