@@ -88,7 +88,9 @@ class Relay:
         )
 
     def close(self) -> None:
+        """Stop the senders and close the HTTP client (the relay owns it)."""
         self._pool.shutdown(wait=True)
+        self.client.close()
 
     def _claim(self) -> tuple[list[_Job], dict[str, _Peer]]:
         with unit_of_work(self.session_factory) as session:

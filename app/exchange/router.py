@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import (
     Limit,
@@ -53,7 +54,9 @@ XML = "application/xml"
 )
 async def receive(request: Request, session: SessionDep, receiver: ReceiverDep) -> Response:
     data = await request.body()
-    answer = service.receive(session, data, receiver=receiver)
+    # the database work runs in the thread pool: blocking the event loop while waiting for a
+    # lock would stall the very request that holds it
+    answer = await run_in_threadpool(service.receive, session, data, receiver=receiver)
     return Response(content=answer.receipt, media_type=XML, status_code=answer.http_status)
 
 
