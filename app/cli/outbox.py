@@ -15,17 +15,23 @@ outbox_cli = group("outbox", "Outgoing messages to peers and their delivery stat
 @outbox_cli.command("list")
 def outbox_list(
     status: Annotated[str | None, typer.Option(help="pending, sending, delivered or dead")] = None,
+    permit: Annotated[str | None, typer.Option(help="Only messages about this permit")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 50,
 ) -> None:
-    """List outgoing messages: state, attempts, last error."""
+    """List outgoing messages: state, attempts, whether the peer's receipt is kept, last
+    error."""
     from app.outbox import service as outbox_service
 
     with cli_session() as session:
-        messages, total = outbox_service.list_messages(session, status=status, limit=limit)
+        messages, total = outbox_service.list_messages(
+            session, status=status, permit_number=permit, limit=limit
+        )
         for m in messages:
+            receipt = "receipt" if m.has_receipt else "no-receipt"
             typer.echo(
                 f"{m.message_id}  {m.status:<9} {m.message_type:<14} to {m.destination}  "
-                f"{m.ordering_key}  attempts={m.attempts}  {m.last_error or ''}".rstrip()
+                f"{m.ordering_key}  attempts={m.attempts}  {receipt}  "
+                f"{m.last_error or ''}".rstrip()
             )
         typer.echo(f"{len(messages)} of {total} message(s)")
 
@@ -43,6 +49,22 @@ def outbox_requeue(
             typer.echo(f"requeued {message.message_id} to {message.destination}")
     except DomainError as exc:
         fail(exc)
+
+
+@outbox_cli.command("receipt")
+def outbox_receipt(
+    message_id: Annotated[str, typer.Argument(help="The message's id (UUID)")],
+) -> None:
+    """Print the peer's signed receipt for a message (proof of delivery, or its rejection)."""
+    from app.outbox import service as outbox_service
+
+    try:
+        with cli_session() as session:
+            data = outbox_service.receipt(session, message_id=message_id.lower())
+    except DomainError as exc:
+        fail(exc)
+        return
+    typer.echo(data.decode("utf-8"))
 
 
 @outbox_cli.command("relay")

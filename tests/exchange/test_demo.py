@@ -62,6 +62,15 @@ def test_demo_exchanges_a_permit_between_two_parties(tmp_path: Path) -> None:
     )
     assert f"{message['message_id']}  delivered" in listed.stdout
     assert number in listed.stdout
+    assert "  receipt" in listed.stdout
+    receipt = subprocess.run(
+        [sys.executable, "-m", "app.cli", "outbox", "receipt", message["message_id"]],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert "<Status>ACCEPTED</Status>" in receipt.stdout
 
 
 def test_demo_refuses_a_directory_in_use(tmp_path: Path) -> None:
