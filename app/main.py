@@ -17,7 +17,9 @@ from app.applications.router import router as applications_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.codelists.router import router as codelists_router
+from app.core.clock import utcnow
 from app.core.config import Settings
+from app.customs.router import router as customs_router
 from app.exchange.import_router import router as import_check_router
 from app.exchange.relay import start_in_thread
 from app.exchange.router import api_router as foreign_permits_router
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.own_keys = container.own_keys
     app.state.receiver = container.receiver
     app.state.announcer = container.announcer
+    app.state.clock = utcnow  # tests set another clock
     app.state.http_client = bootstrap.http_client(settings)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
@@ -95,6 +98,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         outbox_router,
         foreign_permits_router,
         import_check_router,
+        customs_router,
     ):
         api.include_router(router)
     app.include_router(api)

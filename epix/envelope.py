@@ -79,7 +79,9 @@ def _status_element(parent: etree._Element, body: PermitStatusBody) -> None:
     for line in body.endorsed:
         element = sub(status, _q("EndorsedLine"))
         sub(element, _q("LineID"), line.line_id)
-        sub(element, _q("Quantity"), str(line.quantity)).set("unitCode", line.unit_code)
+        quantity = sub(element, _q("Quantity"), str(line.quantity))
+        if line.unit_code:
+            quantity.set("unitCode", line.unit_code)
 
 
 def build_envelope(header: EnvelopeHeader, body: Body, key: signing.SigningKey) -> bytes:

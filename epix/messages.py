@@ -49,8 +49,10 @@ class ErrorCode(StrEnum):
 
 
 class PermitState(StrEnum):
-    """The new state a ``PERMIT_STATUS`` message reports."""
+    """The new state a ``PERMIT_STATUS`` message reports. ``exported``: the issuer's customs
+    endorsed it at export; ``used``: cleared at import (both with the endorsed quantities)."""
 
+    EXPORTED = "exported"
     CANCELLED = "cancelled"
     REPLACED = "replaced"
     USED = "used"
@@ -107,7 +109,8 @@ class EnvelopeHeader:
 
 @dataclass(frozen=True, slots=True)
 class EndorsedQuantity:
-    """The quantity customs endorsed for one permit line."""
+    """The quantity customs endorsed for one permit line (``unit_code`` "" when the quantity
+    is a number of specimens)."""
 
     line_id: str
     quantity: Decimal

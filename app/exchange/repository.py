@@ -11,12 +11,13 @@ def inbox_message(session: Session, message_id: str) -> InboxMessage | None:
     return session.scalar(select(InboxMessage).where(InboxMessage.message_id == message_id))
 
 
-def foreign_permit(session: Session, party: str, number: str) -> ForeignPermit | None:
-    return session.scalar(
-        select(ForeignPermit).where(
-            ForeignPermit.issuing_party == party, ForeignPermit.number == number
-        )
+def foreign_permit(
+    session: Session, party: str, number: str, *, for_update: bool = False
+) -> ForeignPermit | None:
+    query = select(ForeignPermit).where(
+        ForeignPermit.issuing_party == party, ForeignPermit.number == number
     )
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def list_foreign(

@@ -19,6 +19,7 @@ from app.core.clock import utcnow
 from app.core.errors import DomainError
 from app.exchange import repository
 from app.exchange.models import ForeignPermit, InboxMessage
+from app.exchange.status import StatusRefused, apply_status
 from app.permits import service as permits_service
 from app.trust import service as trust_service
 from app.trust.verification import verify_permit
@@ -211,14 +212,10 @@ def _apply(
         _store_permit(session, envelope, receiver=receiver, now=now)
         return None
     if header.message_type is MessageType.PERMIT_STATUS:
-        stored = repository.foreign_permit(session, header.sender, header.permit_number)
-        if stored is None or envelope.status is None:
-            raise PermitRefused(
-                ErrorCode.PERMIT_NOT_FOUND,
-                f"no permit {header.permit_number} of {header.sender} was received",
-            )
-        stored.status = envelope.status.state.value
-        stored.status_reason = envelope.status.reason
+        try:
+            apply_status(session, envelope, own_party=receiver.party, now=now)
+        except StatusRefused as exc:
+            raise PermitRefused(exc.code, exc.message) from None
         return None
     # PERMIT_REQUEST: our own permit, signed as issued
     try:
@@ -296,6 +293,14 @@ def store_permit(
     session.add(stored)
     session.flush()
     return stored
+
+
+def find_foreign(
+    session: Session, party: str, number: str, *, for_update: bool = False
+) -> ForeignPermit | None:
+    """A received permit by issuing Party and number (locked for a change with
+    ``for_update``)."""
+    return repository.foreign_permit(session, party, number, for_update=for_update)
 
 
 def foreign_permit_bytes(session: Session, party: str, number: str) -> bytes | None:

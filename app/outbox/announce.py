@@ -25,7 +25,14 @@ from app.outbox.repository import with_key_prefix
 from app.permits.document import Issuance
 from app.permits.models import Permit
 from app.trust import service as trust
-from epix import EnvelopeHeader, MessageType, PermitState, PermitStatusBody, build_envelope
+from epix import (
+    EndorsedQuantity,
+    EnvelopeHeader,
+    MessageType,
+    PermitState,
+    PermitStatusBody,
+    build_envelope,
+)
 from signing import SigningKey
 
 PUSHED_TYPES = frozenset({"E", "R"})  # export permits and re-export certificates
@@ -108,9 +115,11 @@ def permit_status(
     state: PermitState,
     reason: str | None = None,
     replaced_by: str | None = None,
+    endorsed: tuple[EndorsedQuantity, ...] = (),
 ) -> list[OutboxMessage]:
-    """Queue the news of a permit's new state to every Party the permit was pushed to."""
-    body = PermitStatusBody(state=state, replaced_by=replaced_by, reason=reason)
+    """Queue the news of a permit's new state to every Party the permit was pushed to
+    (``endorsed``: the quantities customs endorsed, for ``exported``)."""
+    body = PermitStatusBody(state=state, replaced_by=replaced_by, reason=reason, endorsed=endorsed)
     return [
         _enqueue(
             session,
@@ -122,6 +131,30 @@ def permit_status(
         )
         for destination in pushed_to(session, permit.number)
     ]
+
+
+def used_at_import(
+    session: Session,
+    announcer: Announcer,
+    *,
+    issuing_party: str,
+    number: str,
+    endorsed: tuple[EndorsedQuantity, ...],
+) -> OutboxMessage | None:
+    """Tell the issuing Party that its permit was cleared at import here, with the quantities
+    accepted (when it is a registered peer)."""
+    if issuing_party == announcer.party or not trust.is_registered(session, issuing_party):
+        return None
+    return _enqueue(
+        session,
+        announcer,
+        destination=issuing_party,
+        kind=MessageType.PERMIT_STATUS,
+        number=number,
+        body=PermitStatusBody(
+            state=PermitState.USED, reason="cleared at import", endorsed=endorsed
+        ),
+    )
 
 
 def pushed_to(session: Session, number: str) -> list[str]:

@@ -56,3 +56,32 @@ class PermitNumberSequence(Base):
     party: Mapped[str] = mapped_column(String(2), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_serial: Mapped[int] = mapped_column(Integer)
+
+
+class BorderEvent(Base):
+    """What customs recorded at the border on a document: its export endorsement (Box 14) or
+    its clearance at import. Recorded by this Party's customs, or reported by another Party
+    over EPIX (``reported_by``, declaration ``epix:<message id>``). The declaration reference
+    is the idempotency key: the same declaration again gets ``answer``, the first result."""
+
+    __tablename__ = "border_event"
+    __table_args__ = (
+        UniqueConstraint("kind", "reported_by", "declaration_ref"),
+        Index("ix_border_event_issuing_party_number", "issuing_party", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # export | import
+    issuing_party: Mapped[str] = mapped_column(String(2))
+    number: Mapped[str] = mapped_column(String(35))
+    reported_by: Mapped[str] = mapped_column(String(2))
+    declaration_ref: Mapped[str] = mapped_column(String(80))
+    port: Mapped[str | None] = mapped_column(String(100))
+    event_date: Mapped[date] = mapped_column(Date)
+    customs_officer: Mapped[str | None] = mapped_column(String(200))
+    import_permit_number: Mapped[str | None] = mapped_column(String(35))
+    lines: Mapped[str] = mapped_column(Text)  # JSON [{"line", "quantity", "unit"}]
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(Text)  # JSON, returned again on a resend
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.core.db import page
-from app.permits.models import Permit, PermitNumberSequence
+from app.permits.models import BorderEvent, Permit, PermitNumberSequence
 from app.permits.schemas import PermitFilter
 
 
@@ -83,3 +83,33 @@ def due_for_expiry(session: Session, *, today: date, limit: int) -> list[Permit]
             .limit(limit)
         )
     )
+
+
+def border_event(
+    session: Session, *, kind: str, reported_by: str, declaration_ref: str
+) -> BorderEvent | None:
+    return session.scalar(
+        select(BorderEvent).where(
+            BorderEvent.kind == kind,
+            BorderEvent.reported_by == reported_by,
+            BorderEvent.declaration_ref == declaration_ref,
+        )
+    )
+
+
+def border_events(session: Session, *, issuing_party: str, number: str) -> list[BorderEvent]:
+    query = (
+        select(BorderEvent)
+        .where(BorderEvent.issuing_party == issuing_party, BorderEvent.number == number)
+        .order_by(BorderEvent.id)
+    )
+    return list(session.scalars(query))
+
+
+def get_by_number_for_update(session: Session, party: str, number: str) -> Permit | None:
+    query = select(Permit).where(Permit.issuing_party == party, Permit.number == number)
+    return session.scalar(query.with_for_update())
+
+
+def replacement_of(session: Session, permit_id: int) -> Permit | None:
+    return session.scalar(select(Permit).where(Permit.replaces_permit_id == permit_id))

@@ -13,6 +13,7 @@ class PermitState(StrEnum):
     """A permit's states; the moves between them are app/workflow/transitions.py's."""
 
     VALID = "valid"
+    EXPORTED = "exported"  # endorsed by customs at export (Box 14), awaiting import
     USED = "used"
     EXPIRED = "expired"
     CANCELLED = "cancelled"

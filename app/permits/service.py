@@ -231,3 +231,26 @@ def signed_document(session: Session, *, party: str, number: str) -> bytes:
             details={"number": number},
         )
     return permit.signed_xml
+
+
+def find_own_for_update(session: Session, party: str, number: str) -> Permit | None:
+    """This Party's permit by number, locked for a status change (None when unknown)."""
+    return repository.get_by_number_for_update(session, party, number)
+
+
+def find_own(session: Session, party: str, number: str) -> Permit | None:
+    return repository.get_by_number(session, party, number)
+
+
+def importing_party(session: Session, permit: Permit) -> str:
+    """The Party a permit was issued for: the importer's country (export, re-export) or
+    this Party (import)."""
+    application = applications_service.get_for_document(session, permit.application_id)
+    if permit.document_type == "I":
+        return permit.issuing_party
+    return application.counterparty_country
+
+
+def replacement_number(session: Session, permit: Permit) -> str | None:
+    replacement = repository.replacement_of(session, permit.id)
+    return replacement.number if replacement else None

@@ -28,6 +28,7 @@ class Action(StrEnum):
     ISSUE = "issue"
     CANCEL = "cancel"
     REPLACE = "replace"
+    EXPORT = "export"
     USE = "use"
     EXPIRE = "expire"
 
@@ -44,6 +45,7 @@ TRADER = frozenset({Role.TRADER})
 OFFICER = frozenset({Role.OFFICER})
 CUSTOMS = frozenset({Role.CUSTOMS})
 SYSTEM = frozenset({None})
+CUSTOMS_OR_PEER = frozenset({Role.CUSTOMS, None})  # None: the importing Party's report (EPIX)
 
 TRANSITIONS: dict[tuple[Entity, str, Action], Transition] = {
     (A, S.DRAFT, Action.EDIT): Transition(S.DRAFT, TRADER),
@@ -60,7 +62,9 @@ TRANSITIONS: dict[tuple[Entity, str, Action], Transition] = {
     (P, PS.VALID, Action.CANCEL): Transition(PS.CANCELLED, OFFICER),
     (P, PS.VALID, Action.REPLACE): Transition(PS.REPLACED, OFFICER),
     (P, PS.EXPIRED, Action.REPLACE): Transition(PS.REPLACED, OFFICER),
-    (P, PS.VALID, Action.USE): Transition(PS.USED, CUSTOMS),
+    (P, PS.VALID, Action.EXPORT): Transition(PS.EXPORTED, CUSTOMS),
+    (P, PS.VALID, Action.USE): Transition(PS.USED, CUSTOMS_OR_PEER),
+    (P, PS.EXPORTED, Action.USE): Transition(PS.USED, CUSTOMS_OR_PEER),
     (P, PS.VALID, Action.EXPIRE): Transition(PS.EXPIRED, SYSTEM),
 }
 

@@ -48,6 +48,7 @@ PERMIT = f"{V1}/permits/{{permit_id}}"
 USERS = f"{V1}/users"
 KEYS = f"{V1}/api-keys"
 CERT = f"{V1}/certificates/{{fingerprint}}"
+CUSTOMS = f"{V1}/customs/permits/{{country}}/{{number}}"
 
 # fmt: off
 MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
@@ -101,6 +102,9 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", f"{V1}/foreign-permits/request"): _row(UNAUTH, DENY, DENY,   OK,     OK,     OK),
     ("GET", f"{V1}/foreign-permits/{{party}}/{{number}}.xml"): _row(UNAUTH, DENY, DENY, OK, OK, OK),
     ("GET", f"{APP}/export-permit-check"):    _row(UNAUTH, OK,     HIDDEN, OK,     DENY,   OK),
+    ("GET", CUSTOMS):                         _row(UNAUTH, DENY,   DENY,   OK,     OK,     OK),
+    ("POST", f"{CUSTOMS}/export-endorsements"): _row(UNAUTH, DENY, DENY,   DENY,   OK,     DENY),
+    ("POST", f"{CUSTOMS}/import-clearances"): _row(UNAUTH, DENY,   DENY,   DENY,   OK,     DENY),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -36,6 +36,7 @@ from app.outbox import service as outbox_service
 from tests.api.authz_matrix import (
     APP,
     CERT,
+    CUSTOMS,
     KEYS,
     MATRIX,
     PERMIT,
@@ -223,6 +224,12 @@ class World:
         assert issued.status_code == 201, issued.text
         return int(issued.json()["id"])
 
+    def permit_number(self) -> Params:
+        """A new permit, as customs address it: country and number."""
+        permit_id = self.permit()
+        number = self.read("officer", f"/api/v1/permits/{permit_id}")["number"]
+        return {"country": "CH", "number": number}
+
     def audit_total(self) -> int:
         return int(self.read("admin", "/api/v1/audit/events", limit=1)["total"])
 
@@ -339,6 +346,25 @@ def _check_receipt(body: Any) -> None:
     assert body == REJECTION.decode()
 
 
+def _declaration() -> dict[str, Any]:
+    return {
+        "declaration_ref": _unique("DECL-"),
+        "port": "Basel",
+        "date": "2026-12-01",
+        "officer": "Meier",
+        "lines": [{"line": "A", "quantity": "1", "unit": "NAR"}],
+    }
+
+
+def _customs_state(w: World, params: Params) -> Any:
+    path = f"{V1}/customs/permits/{params['country']}/{params['number']}"
+    return w.read("officer", path)["state"]
+
+
+def _check_field(body: Any, field: str, value: str) -> None:
+    assert body[field] == value
+
+
 def _check_code(body: Any, code: str) -> None:
     assert body["code"] == code
 
@@ -443,6 +469,25 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     # peers authenticate by the envelope's signature: a junk body gets a signed REJECTED receipt
     ("POST", "/epix/v1/messages"): Scenario(body=lambda _w, _p: {"not": "xml"}, success=400),
     ("GET", "/epix/v1/status"): Scenario(),
+    ("GET", CUSTOMS): Scenario(
+        prepare=lambda w: w.permit_number(),
+        observe=_customs_state,
+        check=lambda _w, _p, body: _check_field(body, "state", "VALID"),
+    ),
+    ("POST", f"{CUSTOMS}/export-endorsements"): Scenario(
+        prepare=lambda w: w.permit_number(),
+        body=lambda _w, _p: _declaration(),
+        observe=_customs_state,
+        success=201,
+        check=lambda _w, _p, body: _check_field(body["permit"], "state", "EXPORTED"),
+    ),
+    # nothing was received from FR here: customs gets as far as looking it up
+    ("POST", f"{CUSTOMS}/import-clearances"): Scenario(
+        prepare=lambda _w: {"country": "FR", "number": "FR2600000001"},
+        body=lambda _w, _p: _declaration(),
+        success=404,
+        check=lambda _w, _p, body: _check_code(body, "permit_not_found"),
+    ),
     ("GET", f"{V1}/outbox"): Scenario(),
     ("GET", f"{V1}/foreign-permits"): Scenario(),
     # no peer QZ: an allowed caller gets as far as the registry (the exchange itself is

@@ -37,7 +37,11 @@ LEGAL: dict[tuple[Entity, str, Action, Role | None], str] = {
     (P, PS.VALID, Action.CANCEL, OF): PS.CANCELLED,
     (P, PS.VALID, Action.REPLACE, OF): PS.REPLACED,
     (P, PS.EXPIRED, Action.REPLACE, OF): PS.REPLACED,
+    (P, PS.VALID, Action.EXPORT, C): PS.EXPORTED,
     (P, PS.VALID, Action.USE, C): PS.USED,
+    (P, PS.VALID, Action.USE, None): PS.USED,  # the importing Party reports it (EPIX)
+    (P, PS.EXPORTED, Action.USE, C): PS.USED,
+    (P, PS.EXPORTED, Action.USE, None): PS.USED,
     (P, PS.VALID, Action.EXPIRE, None): PS.EXPIRED,
 }
 

@@ -1,0 +1,132 @@
+"""Customs at the border: the validity check and the two border events (API keys, role
+customs). A caller without the role learns nothing, not even whether a permit exists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from app.api.deps import AnnouncerDep, SessionDep, SettingsDep, app_state, require_role
+from app.api.errors import ERROR_RESPONSES
+from app.core.actor import Actor, Role
+from app.customs import events, service
+from app.customs.schemas import BorderEventResult, CustomsView, ExportEndorsement, ImportClearance
+
+router = APIRouter(prefix="/customs", tags=["customs"], responses=ERROR_RESPONSES)
+Checker = Annotated[Actor, Depends(require_role(Role.CUSTOMS, Role.OFFICER, Role.ADMIN))]
+Customs = Annotated[Actor, Depends(require_role(Role.CUSTOMS))]
+ClockDep = Annotated[Callable[[], datetime], Depends(app_state("clock"))]
+Country = Annotated[str, Path(pattern="^[A-Z]{2}$", description="The issuing Party")]
+Number = Annotated[str, Path(min_length=1, max_length=35, description="The permit number")]
+PERMIT = "/permits/{country}/{number}"
+
+
+@router.get(
+    PERMIT,
+    response_model=CustomsView,
+    summary="Is this permit genuine and still usable? (customs, officer, admin)",
+    description="For this Party's own permits and for permits other Parties sent here. The "
+    "state is evaluated now: VALID, NOT_YET_VALID, EXPIRED, CANCELLED, REPLACED (with "
+    "replaced_by), EXPORTED (endorsed at export, awaiting import), USED (cleared at import) "
+    "or NOT_FOUND. For a received permit, `signature` says whether it verifies now and "
+    "with which certificate.",
+)
+def check_permit(
+    country: Country,
+    number: Number,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    _actor: Checker,
+) -> CustomsView:
+    return service.check(
+        session,
+        country,
+        number,
+        own_party=settings.party,
+        max_bytes=settings.max_xml_bytes,
+        now=clock(),
+    )
+
+
+@router.post(
+    f"{PERMIT}/export-endorsements",
+    response_model=BorderEventResult,
+    status_code=201,
+    summary="Endorse this Party's export permit with what actually left (Box 14; customs)",
+    description="Once per document. The declaration reference is the idempotency key: the "
+    "same declaration again answers 200 with the first result; the same reference with "
+    "other content is 409 declaration_conflict. Refusals: permit_not_found, wrong_document, "
+    "permit_not_yet_valid, permit_expired, permit_cancelled, permit_replaced, "
+    "permit_already_exported, permit_used (409); unknown_line, duplicate_line, "
+    "unit_mismatch, quantity_exceeds_permit (422).",
+    responses={200: {"model": BorderEventResult, "description": "The same declaration again"}},
+)
+def endorse_export(
+    country: Country,
+    number: Number,
+    body: ExportEndorsement,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    announcer: AnnouncerDep,
+    clock: ClockDep,
+    actor: Customs,
+) -> BorderEventResult:
+    result, created = events.endorse_export(
+        session,
+        country,
+        number,
+        body,
+        own_party=settings.party,
+        max_bytes=settings.max_xml_bytes,
+        actor=actor,
+        announcer=announcer,
+        now=clock(),
+    )
+    if not created:
+        response.status_code = 200
+    return result
+
+
+@router.post(
+    f"{PERMIT}/import-clearances",
+    response_model=BorderEventResult,
+    status_code=201,
+    summary="Clear a consignment at import on another Party's export permit (customs)",
+    description="Art. VI(6): afterwards the export document (and this Party's import permit, "
+    "required for Appendix I specimens) is used. Quantities may not exceed what was "
+    "endorsed at export when known, else the permit. An expired document is accepted only "
+    "when it was endorsed for export before it expired. Refusals as for export "
+    "endorsements, plus signature_invalid, wrong_importer (409), quantity_exceeds_export, "
+    "import_permit_required, import_permit_invalid.",
+    responses={200: {"model": BorderEventResult, "description": "The same declaration again"}},
+)
+def clear_import(
+    country: Country,
+    number: Number,
+    body: ImportClearance,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    announcer: AnnouncerDep,
+    clock: ClockDep,
+    actor: Customs,
+) -> BorderEventResult:
+    result, created = events.clear_import(
+        session,
+        country,
+        number,
+        body,
+        own_party=settings.party,
+        max_bytes=settings.max_xml_bytes,
+        actor=actor,
+        announcer=announcer,
+        now=clock(),
+    )
+    if not created:
+        response.status_code = 200
+    return result
