@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def test_every_command_has_help(run) -> None:
         ["outbox", "requeue"],
         ["outbox", "relay"],
         ["demo"],
+        ["customs", "check"],
     ):
         assert "Usage" in run(*command, "--help")
 
@@ -116,3 +118,12 @@ def test_serve_refuses_plain_http_off_loopback(run) -> None:
 
 def test_outbox_relay_once_with_nothing_due(run) -> None:
     assert "attempted 0 message(s)" in run("outbox", "relay", "--once")
+
+
+def test_customs_check(run, api: Api) -> None:
+    permit = api.issued_permit(api.trader(), api.user("officer"))
+    answer = json.loads(run("customs", "check", "CH", permit["number"]))
+    assert (answer["state"], answer["number"], answer["own"]) == ("VALID", permit["number"], True)
+    assert answer["lines"][0]["line"] == "A"
+    missing = json.loads(run("customs", "check", "ch", "26CH999999", code=1))
+    assert missing["state"] == "NOT_FOUND"

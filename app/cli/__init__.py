@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.cli import (  # noqa: F401  (register commands)
     accounts,
+    customs,
     demo,
     keys,
     outbox,

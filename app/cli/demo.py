@@ -31,7 +31,9 @@ def demo(
     Each Party gets its own database and signing key under DIR/<PARTY>/, and registers the
     other's endpoint and certificate. A trader in the exporting Party applies for an export
     permit, an officer issues it, the relay pushes it to the importing Party, which verifies
-    and stores it. Both servers are then stopped and a JSON summary is printed on stdout
+    and stores it. At the border, the exporter's customs endorse the export; the importer's
+    customs check the permit and clear the import; each Party hears of the other's event, and
+    both show the permit USED. Both servers are then stopped and a JSON summary is printed on stdout
     (progress goes to stderr). Afterwards `ECITES_DATA_DIR=DIR/CH ECITES_PARTY=CH ecites ...`
     works on the demo's CH."""
     from app.cli.parties import LocalParty, delivered, issue_export_permit, wait_for
@@ -59,10 +61,12 @@ def demo(
         permit = issue_export_permit(sender, importer, tag="demo")
         number = permit["number"]
         _progress(f"issued {number}; waiting for its delivery to {importer}")
-        messages = wait_for(
+        wait_for(
             f"{number} delivered to {importer}", lambda: delivered(sender, number), timeout=120
         )
-        summary = _summary(sender, receiver, permit, messages)
+        border = _border(sender, receiver, number)
+        summary = _summary(sender, receiver, permit)
+        summary["border"] = border
     finally:
         for party in parties:
             party.stop()
@@ -70,9 +74,69 @@ def demo(
     typer.echo(json.dumps(summary, indent=2))
 
 
-def _summary(
-    sender: Any, receiver: Any, permit: dict[str, Any], messages: list[dict[str, Any]]
-) -> dict[str, Any]:
+def _border(sender: Any, receiver: Any, number: str) -> dict[str, Any]:
+    """The exporter's customs endorse the export; the importer's customs check the permit and
+    clear the import; each Party hears of the other's event."""
+    from app.cli.parties import customs_login, customs_view, declare, delivered, wait_for
+
+    lines = [{"line": "A", "quantity": "2", "unit": "NAR"}]
+    _progress(f"{sender.party} customs endorse the export of {number}")
+    exported = declare(
+        sender,
+        customs_login(sender, "customs-export"),
+        "export-endorsements",
+        sender.party,
+        number,
+        declaration_ref=f"{sender.party}-EXP-0001",
+        port="Basel-Mulhouse Airport",
+        lines=lines,
+    )
+    wait_for("the export news", lambda: delivered(sender, number, count=2), timeout=120)
+    checked = customs_view(receiver, sender.party, number)
+    _progress(f"{receiver.party} customs check {number}: {checked['state']}; clear the import")
+    cleared = declare(
+        receiver,
+        customs_login(receiver, "customs-import"),
+        "import-clearances",
+        sender.party,
+        number,
+        declaration_ref=f"{receiver.party}-IMP-0001",
+        port="Paris-Charles de Gaulle Airport",
+        lines=lines,
+    )
+    wait_for("the import news", lambda: delivered(receiver, number), timeout=120)
+    final = {p.party: customs_view(p, sender.party, number) for p in (sender, receiver)}
+    return {
+        "export_endorsement": exported["event"],
+        "check_at_import": {
+            "party": receiver.party,
+            "state": checked["state"],
+            "signature_verified": checked["signature"]["verified"],
+        },
+        "import_clearance": cleared["event"],
+        "final_state": {code: view["state"] for code, view in final.items()},
+        "final_lines": {code: view["lines"] for code, view in final.items()},
+    }
+
+
+def _messages(party: Any, number: str) -> list[dict[str, Any]]:
+    from app.cli.parties import outbox_messages
+
+    return [
+        {
+            "message_id": m["message_id"],
+            "type": m["message_type"],
+            "from": party.party,
+            "to": m["destination"],
+            "status": m["status"],
+            "attempts": m["attempts"],
+            "delivered_at": m["delivered_at"],
+        }
+        for m in outbox_messages(party, number)
+    ]
+
+
+def _summary(sender: Any, receiver: Any, permit: dict[str, Any]) -> dict[str, Any]:
     number = permit["number"]
     issued = sender.call("GET", f"/api/v1/permits/{permit['id']}.xml").content
     received = receiver.call("GET", f"/api/v1/foreign-permits/{sender.party}/{number}.xml").content
@@ -105,16 +169,5 @@ def _summary(
             "authentic": verdict["authentic"],
             "signer_fingerprint": verdict["fingerprint"],
         },
-        "messages": [
-            {
-                "message_id": m["message_id"],
-                "type": m["message_type"],
-                "from": sender.party,
-                "to": m["destination"],
-                "status": m["status"],
-                "attempts": m["attempts"],
-                "delivered_at": m["delivered_at"],
-            }
-            for m in messages
-        ],
+        "messages": _messages(sender, number) + _messages(receiver, number),
     }

@@ -353,3 +353,42 @@ def delivered(party: LocalParty, number: str, count: int = 1) -> list[dict[str, 
     if len(messages) >= count and all(m["status"] == "delivered" for m in messages):
         return messages
     return None
+
+
+def customs_login(party: LocalParty, username: str) -> dict[str, str]:
+    """A customs user of ``party`` (created), logged in."""
+    party.user(Role.CUSTOMS, username)
+    return party.login(username, ADMIN_PASSWORD)
+
+
+def declare(
+    party: LocalParty,
+    customs: dict[str, str],
+    kind: str,
+    country: str,
+    number: str,
+    *,
+    declaration_ref: str,
+    port: str,
+    lines: list[dict[str, str]],
+    officer: str = "Customs officer on duty",
+) -> dict[str, Any]:
+    """A border event at ``party``: ``kind`` is export-endorsements or import-clearances."""
+    result: dict[str, Any] = party.call(
+        "POST",
+        f"/api/v1/customs/permits/{country}/{number}/{kind}",
+        headers=customs,
+        json={
+            "declaration_ref": declaration_ref,
+            "port": port,
+            "date": time.strftime("%Y-%m-%d", time.gmtime()),
+            "officer": officer,
+            "lines": lines,
+        },
+    ).json()
+    return result
+
+
+def customs_view(party: LocalParty, country: str, number: str) -> dict[str, Any]:
+    view: dict[str, Any] = party.call("GET", f"/api/v1/customs/permits/{country}/{number}").json()
+    return view

@@ -36,12 +36,23 @@ def test_demo_exchanges_a_permit_between_two_parties(tmp_path: Path) -> None:
         assert Path(party["certificate"]).is_relative_to(workdir)
     number = summary["export_permit"]["number"]
     assert summary["export_permit"]["issuing_party"] == "CH"
-    [message] = summary["messages"]
-    assert (message["type"], message["to"], message["status"]) == (
-        "PERMIT_ISSUED",
-        "FR",
-        "delivered",
+    assert [(m["type"], m["from"], m["to"], m["status"]) for m in summary["messages"]] == [
+        ("PERMIT_ISSUED", "CH", "FR", "delivered"),  # the push
+        ("PERMIT_STATUS", "CH", "FR", "delivered"),  # exported, with the quantities
+        ("PERMIT_STATUS", "FR", "CH", "delivered"),  # used at import
+    ]
+    message = summary["messages"][0]
+    border = summary["border"]
+    assert border["check_at_import"] == {
+        "party": "FR",
+        "state": "EXPORTED",
+        "signature_verified": True,
+    }
+    assert (border["export_endorsement"]["kind"], border["import_clearance"]["kind"]) == (
+        "export",
+        "import",
     )
+    assert border["final_state"] == {"CH": "USED", "FR": "USED"}
 
     issued = Path(summary["export_permit"]["signed_xml"]).read_bytes()
     received = Path(summary["received_permit"]["signed_xml"]).read_bytes()
