@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,7 @@ from app.core.actor import Actor, Role
 from app.core.config import Settings
 from app.core.db import begin_read_only
 from app.core.errors import NotAuthenticated, PermissionDenied
+from app.exchange.service import Receiver
 from app.outbox.announce import Announcer
 from app.permits.document import Issuance, IssuingAuthority
 from app.trust.keys import OwnKeys
@@ -53,6 +55,8 @@ SchemaDep = Annotated[SchemaRegistry, Depends(app_state("schema"))]
 AuthorityDep = Annotated[IssuingAuthority, Depends(app_state("authority"))]
 IssuanceDep = Annotated[Issuance, Depends(app_state("issuance"))]
 AnnouncerDep = Annotated[Announcer, Depends(app_state("announcer"))]
+ReceiverDep = Annotated[Receiver, Depends(app_state("receiver"))]
+HttpClientDep = Annotated[httpx.Client, Depends(app_state("http_client"))]
 OwnKeysDep = Annotated[OwnKeys, Depends(app_state("own_keys"))]
 SecretKeyDep = Annotated[str, Depends(app_state("secret_key"))]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

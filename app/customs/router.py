@@ -7,13 +7,23 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.api.deps import AnnouncerDep, SessionDep, SettingsDep, app_state, require_role
+from app.api.deps import (
+    AnnouncerDep,
+    HttpClientDep,
+    ReceiverDep,
+    SessionDep,
+    SettingsDep,
+    app_state,
+    require_role,
+)
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
+from app.core.errors import DomainError
 from app.customs import events, service
 from app.customs.schemas import BorderEventResult, CustomsView, ExportEndorsement, ImportClearance
+from app.exchange.request import request_permit
 
 router = APIRouter(prefix="/customs", tags=["customs"], responses=ERROR_RESPONSES)
 Checker = Annotated[Actor, Depends(require_role(Role.CUSTOMS, Role.OFFICER, Role.ADMIN))]
@@ -32,7 +42,8 @@ PERMIT = "/permits/{country}/{number}"
     "state is evaluated now: VALID, NOT_YET_VALID, EXPIRED, CANCELLED, REPLACED (with "
     "replaced_by), EXPORTED (endorsed at export, awaiting import), USED (cleared at import) "
     "or NOT_FOUND. For a received permit, `signature` says whether it verifies now and "
-    "with which certificate.",
+    "with which certificate. A permit of a peer Party that was never pushed here is first "
+    "asked of that Party (`fetched` is then true), unless `fetch=false`.",
 )
 def check_permit(
     country: Country,
@@ -40,8 +51,29 @@ def check_permit(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-    _actor: Checker,
+    receiver: ReceiverDep,
+    client: HttpClientDep,
+    actor: Checker,
+    fetch: Annotated[
+        bool,
+        Query(description="Ask the issuing Party for a permit not known here (PERMIT_REQUEST)"),
+    ] = True,
 ) -> CustomsView:
+    def ask(party: str, permit_number: str) -> bool:
+        try:
+            request_permit(
+                session,
+                party=party,
+                number=permit_number,
+                receiver=receiver,
+                client=client,
+                actor=actor,
+                timeout=settings.relay_timeout_seconds,
+            )
+        except DomainError:  # not a peer, unreachable, not there, or not genuine
+            return False
+        return True
+
     return service.check(
         session,
         country,
@@ -49,6 +81,7 @@ def check_permit(
         own_party=settings.party,
         max_bytes=settings.max_xml_bytes,
         now=clock(),
+        fetch=ask if fetch else None,
     )
 
 

@@ -79,6 +79,9 @@ class CustomsView(BaseModel):
     lines: list[CustomsLine] = []
     signature: Signature | None = None
     events: list[BorderEventRead] = []
+    fetched: bool = Field(
+        False, description="Asked of its issuing Party just now (it had not been pushed here)"
+    )
     checked_at: datetime
 
 

@@ -7,6 +7,7 @@ registry as it is now (a certificate revoked since makes it fail)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -238,13 +239,32 @@ def view(session: Session, document: Document, *, now: datetime) -> CustomsView:
     )
 
 
+Fetch = Callable[[str, str], bool]
+"""Asks the issuing Party for a permit not known here (PERMIT_REQUEST); True when stored."""
+
+
 def check(
-    session: Session, country: str, number: str, *, own_party: str, max_bytes: int, now: datetime
+    session: Session,
+    country: str,
+    number: str,
+    *,
+    own_party: str,
+    max_bytes: int,
+    now: datetime,
+    fetch: Fetch | None = None,
 ) -> CustomsView:
-    """The validity check: the document's state, dates, parties, lines and border events."""
+    """The validity check: the document's state, dates, parties, lines and border events. A
+    permit of another Party that is not known here is first asked of that Party (``fetch``)."""
     document = find_document(session, country, number, own_party=own_party, max_bytes=max_bytes)
+    fetched = False
+    if document is None and fetch is not None and country != own_party:
+        fetched = fetch(country, number)
+        if fetched:
+            document = find_document(
+                session, country, number, own_party=own_party, max_bytes=max_bytes
+            )
     if document is None:
         return CustomsView(
             country=country, number=number, state=CustomsState.NOT_FOUND, own=False, checked_at=now
         )
-    return view(session, document, now=now)
+    return view(session, document, now=now).model_copy(update={"fetched": fetched})

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import (
+    HttpClientDep,
     Limit,
     Offset,
+    ReceiverDep,
     SessionDep,
     SettingsDep,
-    app_state,
     require_role,
 )
 from app.api.errors import ERROR_RESPONSES
@@ -22,12 +22,9 @@ from app.core.errors import NotFound
 from app.exchange import service
 from app.exchange.request import request_permit
 from app.exchange.schemas import ForeignPermitList, ForeignPermitRead, PermitRequestBody
-from app.exchange.service import Receiver
 from epix import MessageType
 
 router = APIRouter(prefix="/epix/v1", tags=["epix"])
-ReceiverDep = Annotated[Receiver, Depends(app_state("receiver"))]
-HttpClientDep = Annotated[httpx.Client, Depends(app_state("http_client"))]
 XML = "application/xml"
 
 

@@ -100,3 +100,22 @@ def test_export_then_import_both_parties_agree(
             ("export", "CH"),
             ("import", "FR"),
         ]
+
+
+def test_a_permit_never_pushed_is_fetched_at_the_border(
+    parties: tuple[LocalParty, LocalParty],
+) -> None:
+    ch, fr = parties
+    number = issue_export_permit(ch, "DE")["number"]  # not for FR: never pushed there
+    not_asked = fr.call(
+        "GET", f"/api/v1/customs/permits/CH/{number}", params={"fetch": "false"}
+    ).json()
+    assert not_asked["state"] == "NOT_FOUND"
+    view = customs_view(fr, "CH", number)
+    assert (view["state"], view["fetched"], view["signature"]["verified"]) == (
+        "VALID",
+        True,
+        True,
+    )
+    assert customs_view(fr, "CH", number)["fetched"] is False  # stored now
+    assert customs_view(fr, "CH", "26CH999999")["state"] == "NOT_FOUND"
