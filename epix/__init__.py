@@ -19,6 +19,7 @@ from epix.client import (
     Outcome,
     check_endpoint,
     is_loopback,
+    post,
     send,
     ssl_context,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "load_schemas",
     "parse_envelope",
     "parse_receipt",
+    "post",
     "send",
     "ssl_context",
 ]

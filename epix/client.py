@@ -161,3 +161,28 @@ def send(
         body,
         error=error if mismatch is None else f"{error} ({mismatch})",
     )
+
+
+def post(client: httpx.Client, url: str, data: bytes, *, timeout: float | None = None) -> Delivery:
+    """POST ``data`` to a plain webhook (a customs system): any 2xx is delivery (its body is
+    kept as the receipt), 4xx but 408/425/429 a permanent refusal, anything else a retry."""
+    target = check_endpoint(url)
+    try:
+        response = client.post(
+            target,
+            content=data,
+            headers={"Content-Type": CONTENT_TYPE},
+            timeout=timeout if timeout is not None else client.timeout,
+        )
+    except httpx.TimeoutException as exc:
+        return Delivery(Outcome.RETRY, error=f"timeout: {type(exc).__name__}")
+    except httpx.HTTPError as exc:
+        return Delivery(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
+    status = response.status_code
+    if 200 <= status < 300:
+        return Delivery(Outcome.DELIVERED, http_status=status, receipt_bytes=response.content)
+    if 400 <= status < 500 and status not in _RETRYABLE_4XX:
+        return Delivery(
+            Outcome.REJECTED, http_status=status, error=f"HTTP {status}: {response.text[:300]}"
+        )
+    return Delivery(Outcome.RETRY, http_status=status, error=f"HTTP {status}")

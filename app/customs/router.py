@@ -12,6 +12,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from app.api.deps import (
     AnnouncerDep,
     HttpClientDep,
+    Limit,
+    Offset,
     ReceiverDep,
     SessionDep,
     SettingsDep,
@@ -22,8 +24,17 @@ from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.core.errors import DomainError
 from app.customs import events, service
-from app.customs.schemas import BorderEventResult, CustomsView, ExportEndorsement, ImportClearance
+from app.customs.schemas import (
+    BorderEventResult,
+    CustomsView,
+    ExportEndorsement,
+    ImportClearance,
+    WebhookIn,
+    WebhookList,
+    WebhookRead,
+)
 from app.exchange.request import request_permit
+from app.outbox import webhooks
 
 router = APIRouter(prefix="/customs", tags=["customs"], responses=ERROR_RESPONSES)
 Checker = Annotated[Actor, Depends(require_role(Role.CUSTOMS, Role.OFFICER, Role.ADMIN))]
@@ -163,3 +174,57 @@ def clear_import(
     if not created:
         response.status_code = 200
     return result
+
+
+Admin = Annotated[Actor, Depends(require_role(Role.ADMIN))]
+WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The webhook's id")]
+
+
+@router.post(
+    "/webhooks",
+    response_model=WebhookRead,
+    status_code=201,
+    summary="Register a customs system's webhook (admin)",
+    description="Every permit issued, cancelled or replaced from now on is pushed to it "
+    "through the outbox: a signed EPIX envelope addressed to this Party (verify it with "
+    "/epix/v1/certificates), retried until a 2xx, dead after a 4xx; watch it in "
+    "GET /api/v1/outbox?destination=webhook:<id>.",
+)
+def add_webhook(body: WebhookIn, session: SessionDep, actor: Admin) -> WebhookRead:
+    return WebhookRead.model_validate(
+        webhooks.add(session, name=body.name, url=body.url, actor=actor)
+    )
+
+
+@router.get("/webhooks", response_model=WebhookList, summary="Customs webhooks (admin)")
+def list_webhooks(
+    session: SessionDep, _actor: Admin, limit: Limit = 50, offset: Offset = 0
+) -> WebhookList:
+    items, total = webhooks.list_webhooks(session, limit=limit, offset=offset)
+    return WebhookList(
+        items=[WebhookRead.model_validate(w) for w in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _webhook_state(state: str) -> Callable[..., WebhookRead]:
+    def change(webhook_id: WebhookId, session: SessionDep, actor: Admin) -> WebhookRead:
+        webhook = webhooks.get(session, webhook_id)
+        return WebhookRead.model_validate(
+            webhooks.set_state(session, webhook=webhook, state=state, actor=actor)
+        )
+
+    return change
+
+
+for _action, _state in (("suspend", webhooks.SUSPENDED), ("activate", webhooks.ACTIVE)):
+    router.add_api_route(
+        f"/webhooks/{{webhook_id}}/{_action}",
+        _webhook_state(_state),
+        methods=["POST"],
+        response_model=WebhookRead,
+        summary=f"{_action.title()} a customs webhook (admin)",
+        name=f"{_action}_webhook",
+    )

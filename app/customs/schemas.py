@@ -124,3 +124,32 @@ class ImportClearance(Declaration):
 class BorderEventResult(BaseModel):
     event: BorderEventRead
     permit: CustomsView
+
+
+class WebhookIn(InputModel):
+    """A customs system that wants this Party's permit news pushed to it."""
+
+    name: str = Field(min_length=1, max_length=200, description="The customs system")
+    url: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Where to POST: https, or http on loopback only",
+    )
+
+
+class WebhookRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    url: str
+    state: str = Field(description="active or suspended (messages wait while suspended)")
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookList(BaseModel):
+    items: list[WebhookRead]
+    total: int
+    limit: int
+    offset: int

@@ -28,10 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.db import unit_of_work
 from app.outbox import service as outbox
+from app.outbox import webhooks
 from app.outbox.backoff import Backoff
+from app.outbox.models import Webhook
 from app.trust import service as trust
 from app.trust.schemas import PeerState
-from epix import Delivery, EndpointError, Outcome, Schemas, send
+from epix import Delivery, EndpointError, Outcome, Schemas, post, send
 
 log = logging.getLogger("ecites.relay")
 
@@ -52,6 +54,7 @@ class _Peer:
     active: bool
     trusted: tuple[x509.Certificate, ...]
     revoked: frozenset[str]
+    webhook: bool = False  # a customs system: a plain POST, no EPIX receipt
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,12 @@ class Relay:
         if peer.endpoint is None:
             return Delivery(Outcome.RETRY, error=f"no EPIX endpoint for {job.destination}")
         if not peer.active:
-            return Delivery(Outcome.RETRY, error=f"peer {job.destination} is suspended")
+            return Delivery(Outcome.RETRY, error=f"{job.destination} is suspended")
         try:
+            if peer.webhook:
+                return post(
+                    self.client, peer.endpoint, job.payload, timeout=self.config.timeout_seconds
+                )
             return send(
                 self.client,
                 peer.endpoint,
@@ -184,6 +191,12 @@ class Relay:
 
 
 def _peer(session: Session, party: str) -> _Peer:
+    hook = webhooks.webhook_id(party)
+    if hook is not None:
+        found = session.get(Webhook, hook)
+        if found is None:
+            return _Peer(None, False, (), frozenset(), webhook=True)
+        return _Peer(found.url, found.state == webhooks.ACTIVE, (), frozenset(), webhook=True)
     peer = trust.find_peer(session, party)
     if peer is None:
         return _Peer(None, False, (), frozenset())

@@ -5,6 +5,8 @@ transaction that changes the permit (so a message exists exactly when its change
   pushed to it (``PERMIT_ISSUED``, the signed permit as issued).
 * A permit that was pushed and is then cancelled or replaced is announced to every Party it
   was pushed to (``PERMIT_STATUS``): a status never goes where the permit did not.
+* Customs systems registered as webhooks get every issued permit, and its cancellation or
+  replacement (envelopes addressed to this Party itself).
 
 Each message is signed when queued and sent as queued: a retry is the same bytes under the same
 message id, which the receiver recognises as a duplicate."""
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import utcnow
 from app.outbox import service as outbox
+from app.outbox import webhooks
 from app.outbox.models import OutboxMessage
 from app.outbox.repository import with_key_prefix
 from app.permits.document import Issuance
@@ -66,12 +69,13 @@ def _enqueue(
     kind: MessageType,
     number: str,
     body: bytes | PermitStatusBody,
+    recipient: str | None = None,
 ) -> OutboxMessage:
     now = utcnow()
     header = EnvelopeHeader(
         message_id=uuid.uuid4(),
         sender=announcer.party,
-        recipient=destination,
+        recipient=recipient or destination,
         message_type=kind,
         created_at=now,
         permit_number=number,
@@ -88,11 +92,31 @@ def _enqueue(
     )
 
 
+def _to_customs(
+    session: Session, announcer: Announcer, *, number: str, body: bytes | PermitStatusBody
+) -> None:
+    """The same news for every active customs webhook, as envelopes addressed to this Party."""
+    kind = MessageType.PERMIT_ISSUED if isinstance(body, bytes) else MessageType.PERMIT_STATUS
+    for webhook in webhooks.active(session):
+        _enqueue(
+            session,
+            announcer,
+            destination=webhooks.destination(webhook),
+            kind=kind,
+            number=number,
+            body=body,
+            recipient=announcer.party,
+        )
+
+
 def permit_issued(
     session: Session, announcer: Announcer, *, permit: Permit, importing_party: str
 ) -> OutboxMessage | None:
     """Queue the push of a newly issued permit to the importing Party, when it should go there:
-    an export or re-export document, for a registered peer. Returns the message, else None."""
+    an export or re-export document, for a registered peer. Returns the message, else None.
+    Customs webhooks get every issued permit."""
+    if permit.signed_xml is not None:
+        _to_customs(session, announcer, number=permit.number, body=permit.signed_xml)
     if permit.document_type not in PUSHED_TYPES or permit.signed_xml is None:
         return None
     if importing_party == announcer.party or not trust.is_registered(session, importing_party):
@@ -120,6 +144,8 @@ def permit_status(
     """Queue the news of a permit's new state to every Party the permit was pushed to
     (``endorsed``: the quantities customs endorsed, for ``exported``)."""
     body = PermitStatusBody(state=state, replaced_by=replaced_by, reason=reason, endorsed=endorsed)
+    if state in (PermitState.CANCELLED, PermitState.REPLACED):
+        _to_customs(session, announcer, number=permit.number, body=body)
     return [
         _enqueue(
             session,
@@ -164,6 +190,7 @@ def pushed_to(session: Session, number: str) -> list[str]:
         .where(
             OutboxMessage.message_type == MessageType.PERMIT_ISSUED.value,
             with_key_prefix(f"{number}@"),
+            ~OutboxMessage.destination.startswith(webhooks.PREFIX),
         )
         .distinct()
         .order_by(OutboxMessage.destination)

@@ -36,3 +36,18 @@ class OutboxMessage(Base):
     receipt: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # whether a receipt is kept, read without loading it (it is deferred)
     has_receipt: Mapped[bool] = column_property(receipt.is_not(None))
+
+
+class Webhook(Base):
+    """A customs system that wants this Party's permit news pushed to it: issuance,
+    cancellation, replacement. Delivered by the outbox like EPIX messages (signed envelopes
+    addressed to this Party, retried, visible); registered by an administrator."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(20))  # active | suspended
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -49,6 +49,7 @@ USERS = f"{V1}/users"
 KEYS = f"{V1}/api-keys"
 CERT = f"{V1}/certificates/{{fingerprint}}"
 CUSTOMS = f"{V1}/customs/permits/{{country}}/{{number}}"
+HOOK = f"{V1}/customs/webhooks/{{webhook_id}}"
 
 # fmt: off
 MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
@@ -105,6 +106,10 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", CUSTOMS):                         _row(UNAUTH, DENY,   DENY,   OK,     OK,     OK),
     ("POST", f"{CUSTOMS}/export-endorsements"): _row(UNAUTH, DENY, DENY,   DENY,   OK,     DENY),
     ("POST", f"{CUSTOMS}/import-clearances"): _row(UNAUTH, DENY,   DENY,   DENY,   OK,     DENY),
+    ("POST", f"{V1}/customs/webhooks"):       _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("GET", f"{V1}/customs/webhooks"):        _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("POST", f"{HOOK}/suspend"):              _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("POST", f"{HOOK}/activate"):             _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -37,6 +37,7 @@ from tests.api.authz_matrix import (
     APP,
     CERT,
     CUSTOMS,
+    HOOK,
     KEYS,
     MATRIX,
     PERMIT,
@@ -224,6 +225,15 @@ class World:
         assert issued.status_code == 201, issued.text
         return int(issued.json()["id"])
 
+    def webhook(self) -> int:
+        created = self.client.post(
+            "/api/v1/customs/webhooks",
+            headers=self.setup["admin"],
+            json={"name": _unique("Border system "), "url": "https://customs.example"},
+        )
+        assert created.status_code == 201, created.text
+        return int(created.json()["id"])
+
     def permit_number(self) -> Params:
         """A new permit, as customs address it: country and number."""
         permit_id = self.permit()
@@ -344,6 +354,11 @@ REJECTION = b"<Receipt><Status>REJECTED</Status></Receipt>"  # stands for the pe
 
 def _check_receipt(body: Any) -> None:
     assert body == REJECTION.decode()
+
+
+def _webhook_state(w: World, params: Params) -> Any:
+    hooks = w.read("admin", f"{V1}/customs/webhooks", limit=200)["items"]
+    return [h["state"] for h in hooks if h["id"] == params["webhook_id"]]
 
 
 def _declaration() -> dict[str, Any]:
@@ -487,6 +502,18 @@ SCENARIOS: dict[Endpoint, Scenario] = {
         body=lambda _w, _p: _declaration(),
         success=404,
         check=lambda _w, _p, body: _check_code(body, "permit_not_found"),
+    ),
+    ("POST", f"{V1}/customs/webhooks"): Scenario(
+        body=lambda _w, _p: {"name": _unique("Border system "), "url": "https://customs.example"},
+        observe=lambda w, _p: w.read("admin", f"{V1}/customs/webhooks")["total"],
+        success=201,
+    ),
+    ("GET", f"{V1}/customs/webhooks"): Scenario(),
+    ("POST", f"{HOOK}/suspend"): Scenario(
+        prepare=lambda w: {"webhook_id": w.webhook()}, observe=_webhook_state
+    ),
+    ("POST", f"{HOOK}/activate"): Scenario(
+        prepare=lambda w: {"webhook_id": w.webhook()}, observe=_webhook_state
     ),
     ("GET", f"{V1}/outbox"): Scenario(),
     ("GET", f"{V1}/foreign-permits"): Scenario(),
