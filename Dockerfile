@@ -17,6 +17,8 @@ RUN groupadd --system --gid 10001 ecites \
 WORKDIR /opt/ecites
 COPY pyproject.toml README.md alembic.ini ./
 COPY app/ app/
+COPY signing/ signing/
+COPY epix/ epix/
 COPY migrations/ migrations/
 COPY schemas/ schemas/
 # Runtime dependencies only ([project] dependencies; no dev extras).

@@ -8,13 +8,16 @@ import typer
 
 from app.cli.common import CLI_ACTOR, cli_session, fail, group
 from app.core.errors import DomainError
+from app.outbox.schemas import OutboxStatus
 
 outbox_cli = group("outbox", "Outgoing messages to peers and their delivery state.")
 
 
 @outbox_cli.command("list")
 def outbox_list(
-    status: Annotated[str | None, typer.Option(help="pending, sending, delivered or dead")] = None,
+    status: Annotated[
+        OutboxStatus | None, typer.Option(help="pending, sending, delivered or dead")
+    ] = None,
     permit: Annotated[str | None, typer.Option(help="Only messages about this permit")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first")] = 50,
 ) -> None:
@@ -24,7 +27,7 @@ def outbox_list(
 
     with cli_session() as session:
         messages, total = outbox_service.list_messages(
-            session, status=status, permit_number=permit, limit=limit
+            session, status=status.value if status else None, permit_number=permit, limit=limit
         )
         for m in messages:
             receipt = "receipt" if m.has_receipt else "no-receipt"
@@ -41,11 +44,18 @@ def outbox_requeue(
     message_id: Annotated[str, typer.Argument(help="The dead message's id (UUID)")],
 ) -> None:
     """Send a dead message again."""
+    from datetime import timedelta
+
+    from app.cli.common import settings_or_exit
     from app.outbox import service as outbox_service
 
+    settings = settings_or_exit()
+    deadline = timedelta(hours=settings.delivery_deadline_hours)
     try:
-        with cli_session() as session:
-            message = outbox_service.requeue(session, message_id=message_id, actor=CLI_ACTOR)
+        with cli_session(settings) as session:
+            message = outbox_service.requeue(
+                session, message_id=message_id.strip().lower(), actor=CLI_ACTOR, deadline=deadline
+            )
             typer.echo(f"requeued {message.message_id} to {message.destination}")
     except DomainError as exc:
         fail(exc)

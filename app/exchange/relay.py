@@ -8,7 +8,7 @@ ends the message is sent again with the same id and bytes, and the peer answers 
 with its original receipt.
 
 Several relays may run against PostgreSQL (claims use SKIP LOCKED); on SQLite run one (the
-service's own, or ``ecites relay``)."""
+service's own, or ``ecites outbox relay``)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from cryptography import x509
 from sqlalchemy.orm import Session
 
 from app.core.clock import utcnow
@@ -151,16 +152,23 @@ def receive(
     now = now or utcnow()
     sha256 = hashlib.sha256(data).hexdigest()
     registry = trust_service.registry_lookup(session)
+
+    def senders(party: str) -> tuple[list[x509.Certificate], frozenset[str]]:
+        # a suspended peer's messages are refused (it may send them again once reactivated)
+        if trust_service.is_suspended(session, party):
+            raise EnvelopeError(ErrorCode.UNKNOWN_SENDER, f"Party {party} is suspended here")
+        return registry(party)
+
     try:
         envelope = parse_envelope(
             data,
             schemas=receiver.schemas,
-            trusted_for=registry,
+            trusted_for=senders,
             own_party=receiver.party,
             max_bytes=receiver.max_bytes,
         )
     except EnvelopeError as exc:
-        return _rejected(receiver, data, sha256, exc.code, str(exc), None, now)
+        return _rejected(receiver, data, sha256, exc.code, exc.message, None, now)
     header = envelope.header
     seen = repository.inbox_message(session, str(header.message_id))
     if seen is not None:

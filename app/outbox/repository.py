@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.core.db import page
@@ -10,6 +10,7 @@ from app.outbox.models import OutboxMessage
 
 PENDING, SENDING, DELIVERED, DEAD = "pending", "sending", "delivered", "dead"
 UNDELIVERED = (PENDING, SENDING)
+HOLDS_BACK = (PENDING, SENDING, DEAD)  # a later message about the same thing waits for these
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -27,7 +28,7 @@ def due(session: Session, *, now: datetime, limit: int) -> list[OutboxMessage]:
     blocked = exists().where(
         earlier.ordering_key == OutboxMessage.ordering_key,
         earlier.id < OutboxMessage.id,
-        earlier.status.in_(UNDELIVERED),
+        earlier.status.in_(HOLDS_BACK),
     )
     query = (
         select(OutboxMessage)
@@ -37,6 +38,22 @@ def due(session: Session, *, now: datetime, limit: int) -> list[OutboxMessage]:
         .with_for_update(skip_locked=True, of=OutboxMessage)
     )
     return list(session.scalars(query))
+
+
+def expire_overdue(session: Session, *, now: datetime) -> int:
+    """Pending messages past their deadline become dead (also those never attempted because
+    an earlier message about the same thing is dead). Returns how many."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.deadline_at < now)
+        .values(
+            status=DEAD,
+            last_error=func.coalesce(OutboxMessage.last_error, "")
+            + " [deadline passed before delivery]",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def claim(

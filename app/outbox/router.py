@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.api.deps import Limit, Offset, SessionDep, require_role
+from app.api.deps import Limit, Offset, SessionDep, SettingsDep, require_role
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.outbox import service
@@ -55,9 +56,12 @@ def list_messages(
     response_model=OutboxMessageRead,
     summary="Send a dead message again, after fixing what made it fail (officer)",
 )
-def requeue(message_id: MessageId, session: SessionDep, actor: Officer) -> OutboxMessageRead:
+def requeue(
+    message_id: MessageId, session: SessionDep, settings: SettingsDep, actor: Officer
+) -> OutboxMessageRead:
+    deadline = timedelta(hours=settings.delivery_deadline_hours)
     return OutboxMessageRead.model_validate(
-        service.requeue(session, message_id=message_id.lower(), actor=actor)
+        service.requeue(session, message_id=message_id.lower(), actor=actor, deadline=deadline)
     )
 
 

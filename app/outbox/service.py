@@ -62,6 +62,7 @@ def claim_due(
     """Claim up to ``limit`` due messages for ``worker`` (commit before sending them). A
     claim expires after ``lease``: a relay that died mid-send gives its messages back."""
     now = now or utcnow()
+    repository.expire_overdue(session, now=now)
     claimed = []
     for message in repository.due(session, now=now, limit=limit):
         if repository.claim(session, message.id, worker=worker, now=now, until=now + lease):

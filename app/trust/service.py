@@ -207,6 +207,11 @@ def find_peer(session: Session, party: str) -> Peer | None:
     return repository.get_peer(session, party)
 
 
+def is_suspended(session: Session, party: str) -> bool:
+    peer = repository.get_peer(session, party)
+    return peer is not None and peer.state == PeerState.SUSPENDED
+
+
 def is_registered(session: Session, party: str) -> bool:
     """Whether ``party`` is a peer this service exchanges with (whatever its state: messages
     to a suspended peer wait in the outbox)."""

@@ -314,3 +314,23 @@ def test_status_endpoint(api: Api) -> None:
     assert body["status"] == "up"
     assert body["party"] == "CH"
     assert set(body["message_types"]) == {"PERMIT_ISSUED", "PERMIT_STATUS", "PERMIT_REQUEST"}
+
+
+def test_a_suspended_peer_is_refused_until_reactivated(
+    api: Api, peer: SigningKey, session_factory: sessionmaker[Session]
+) -> None:
+    admin = api.login("admin")
+    assert api.client.post("/api/v1/peers/FR/suspend", headers=admin).status_code == 200
+    data = _envelope(
+        peer, MessageType.PERMIT_ISSUED, "FR2611000300", _french_permit(peer, "FR2611000300")
+    )
+    refused = api.client.post("/epix/v1/messages", headers=XML, content=data)
+    assert refused.status_code == 403
+    receipt = _receipt(api, refused.content)
+    assert receipt.errors[0].code.value == "UNKNOWN_SENDER"  # type: ignore[attr-defined]
+    assert receipt.errors[0].message == "Party FR is suspended here"  # type: ignore[attr-defined]
+    assert _counts(session_factory) == (0, 0)
+    assert api.client.post("/api/v1/peers/FR/activate", headers=admin).status_code == 200
+    again = api.client.post("/epix/v1/messages", headers=XML, content=data)
+    assert again.status_code == 200
+    assert _counts(session_factory) == (1, 1)

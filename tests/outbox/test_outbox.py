@@ -149,3 +149,33 @@ def test_concurrent_relays_never_claim_the_same_message(
         results = list(pool.map(relay, [f"relay-{n}" for n in range(4)]))
     everything = [m for claimed in results for m in claimed]
     assert sorted(everything) == sorted(ids)  # each message exactly once
+
+
+def test_a_dead_message_holds_back_the_later_ones_about_it(
+    session_factory: sessionmaker[Session],
+) -> None:
+    issued = _enqueue(session_factory, "26CH000008", "PERMIT_ISSUED")
+    cancelled = _enqueue(session_factory, "26CH000008", "PERMIT_STATUS")
+    assert _claim(session_factory, T0) == [issued]
+    with unit_of_work(session_factory) as session:
+        outbox.record_failure(session, message_id=issued, error="REJECTED", permanent=True, now=T0)
+    # the cancellation must not overtake the push it is about
+    assert _claim(session_factory, T0 + timedelta(hours=1)) == []
+    with unit_of_work(session_factory) as session:
+        outbox.requeue(session, message_id=issued, actor=OFFICER)
+    assert _claim(session_factory, datetime.now(UTC)) == [issued]
+    with unit_of_work(session_factory) as session:
+        outbox.record_delivery(session, message_id=issued, receipt=b"<Receipt/>")
+    assert _claim(session_factory, datetime.now(UTC)) == [cancelled]
+
+
+def test_a_message_held_back_past_its_deadline_is_dead(
+    session_factory: sessionmaker[Session],
+) -> None:
+    issued = _enqueue(session_factory, "26CH000009", "PERMIT_ISSUED")
+    cancelled = _enqueue(session_factory, "26CH000009", "PERMIT_STATUS")
+    _claim(session_factory, T0)
+    with unit_of_work(session_factory) as session:
+        outbox.record_failure(session, message_id=issued, error="REJECTED", permanent=True, now=T0)
+    assert _claim(session_factory, T0 + outbox.DEFAULT_DEADLINE + timedelta(seconds=1)) == []
+    assert _status(session_factory, cancelled) == ("dead", 0)  # visible, never sent
