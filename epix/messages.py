@@ -12,6 +12,7 @@ from enum import StrEnum
 _PARTY = re.compile(r"[A-Z]{2}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 PERMIT_NUMBER_MAX = 35
+PERMIT_STATES = frozenset({"valid", "expired", "exported", "used", "cancelled", "replaced"})
 
 
 class MessageType(StrEnum):
@@ -178,8 +179,16 @@ class Receipt:
     status: ReceiptStatus
     errors: tuple[Problem, ...] = ()
     permit: bytes | None = None
+    permit_state: str | None = None
+    """With ``permit``: its state at the issuer now (valid, expired, exported, used,
+    cancelled, replaced); ``replaced_by`` names the replacement."""
+    replaced_by: str | None = None
 
     def __post_init__(self) -> None:
+        if self.permit_state is not None and self.permit_state not in PERMIT_STATES:
+            raise ValueError(f"permit_state must be one of {sorted(PERMIT_STATES)}")
+        if self.replaced_by is not None:
+            _check_permit_number(self.replaced_by, "replaced_by")
         if not _SHA256.fullmatch(self.sha256):
             raise ValueError("sha256 must be 64 lower-case hex digits")
         _check_aware(self.received_at, "received_at")

@@ -52,6 +52,10 @@ def build_receipt(receipt: Receipt, key: signing.SigningKey) -> bytes:
         sub(error, _q("Message"), problem.message)
     if receipt.permit is not None:
         sub(root, _q("Permit"), encode_permit(receipt.permit))
+    if receipt.permit_state is not None:
+        sub(root, _q("PermitState"), receipt.permit_state)
+    if receipt.replaced_by is not None:
+        sub(root, _q("ReplacedBy"), receipt.replaced_by)
     return serialize(signing.sign(root, key))
 
 
@@ -104,6 +108,8 @@ def parse_receipt(
                 for e in signed.iterfind(f"{_q('Errors')}/{_q('Error')}")
             ),
             permit=permit,
+            permit_state=signed.findtext(_q("PermitState")),
+            replaced_by=signed.findtext(_q("ReplacedBy")),
         )
     except (KeyError, ValueError) as exc:  # excluded by the XSD; kept as a second line
         raise ReceiptError(ErrorCode.SCHEMA_INVALID, f"bad receipt: {exc}") from None

@@ -30,6 +30,8 @@ from epix import (
     send,
 )
 
+RECORDED_STATES = frozenset({"exported", "used", "cancelled", "replaced"})  # else: by date
+
 
 @dataclass(frozen=True)
 class _Target:
@@ -132,12 +134,21 @@ def request_permit(
             code="peer_answer_invalid",
             details={**details, "error": exc.code.value},
         ) from None
+    if receipt.permit_state in RECORDED_STATES:  # the issuer's word on it now
+        stored.status = receipt.permit_state
+        if receipt.replaced_by:
+            stored.status_reason = f"replaced by {receipt.replaced_by}"
     audit.record(
         session,
         actor=actor,
         action="foreign_permit.request",
         object_type="foreign_permit",
         object_id=stored.id,
-        details={"party": party, "number": number, "message_id": str(message_id)},
+        details={
+            "party": party,
+            "number": number,
+            "message_id": str(message_id),
+            "state": receipt.permit_state,
+        },
     )
     return stored

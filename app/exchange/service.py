@@ -88,7 +88,7 @@ def _receipt(
     sender: str,
     status: ReceiptStatus,
     errors: tuple[Problem, ...] = (),
-    permit: bytes | None = None,
+    answer: permits_service.Standing | None = None,
     now: datetime,
 ) -> bytes:
     return build_receipt(
@@ -100,7 +100,9 @@ def _receipt(
             sender=sender,
             status=status,
             errors=errors,
-            permit=permit,
+            permit=answer.signed_xml if answer else None,
+            permit_state=answer.state if answer else None,
+            replaced_by=answer.replaced_by if answer else None,
         ),
         receiver.key,
     )
@@ -184,7 +186,7 @@ def receive(
             now,
         )
     try:
-        permit = _apply(session, envelope, receiver=receiver, now=now)
+        answer = _apply(session, envelope, receiver=receiver, now=now)
     except PermitRefused as exc:
         return _rejected(receiver, data, sha256, exc.code, exc.message, envelope, now)
     receipt = _receipt(
@@ -193,7 +195,7 @@ def receive(
         sha256=sha256,
         sender=header.sender,
         status=ReceiptStatus.ACCEPTED,
-        permit=permit,
+        answer=answer,
         now=now,
     )
     session.add(
@@ -214,7 +216,7 @@ def receive(
 
 def _apply(
     session: Session, envelope: Envelope, *, receiver: Receiver, now: datetime
-) -> bytes | None:
+) -> permits_service.Standing | None:
     header = envelope.header
     if header.message_type is MessageType.PERMIT_ISSUED:
         _store_permit(session, envelope, receiver=receiver, now=now)
@@ -225,10 +227,10 @@ def _apply(
         except StatusRefused as exc:
             raise PermitRefused(exc.code, exc.message) from None
         return None
-    # PERMIT_REQUEST: our own permit, signed as issued
+    # PERMIT_REQUEST: our own permit, signed as issued, and its state now
     try:
-        return permits_service.signed_document(
-            session, party=receiver.party, number=header.permit_number
+        return permits_service.standing(
+            session, party=receiver.party, number=header.permit_number, today=now.date()
         )
     except DomainError as exc:  # not found, or not signed: the peer learns it is not here
         raise PermitRefused(

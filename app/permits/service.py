@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -231,6 +232,28 @@ def signed_document(session: Session, *, party: str, number: str) -> bytes:
             details={"number": number},
         )
     return permit.signed_xml
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A permit as another Party asks for it: the signed XML as issued, and its state now."""
+
+    signed_xml: bytes
+    state: str  # valid, expired, exported, used, cancelled, replaced
+    replaced_by: str | None
+
+
+def standing(session: Session, *, party: str, number: str, today: date) -> Standing:
+    """The signed permit and its state today (a valid permit past its date is expired, even
+    before the expiry job has marked it)."""
+    signed = signed_document(session, party=party, number=number)
+    permit = repository.get_by_number(session, party, number)
+    assert permit is not None  # signed_document found it
+    state = permit.status
+    if state == VALID and permit.valid_until < today:
+        state = "expired"
+    replaced_by = replacement_number(session, permit) if state == "replaced" else None
+    return Standing(signed, state, replaced_by)
 
 
 def find_own_for_update(session: Session, party: str, number: str) -> Permit | None:

@@ -307,6 +307,22 @@ def test_a_peer_requests_one_of_our_permits(api: Api, peer: SigningKey) -> None:
     receipt = _receipt(api, answer.content)
     assert receipt.permit is not None  # type: ignore[attr-defined]
     assert receipt.permit == ours.content  # type: ignore[attr-defined]  # byte for byte
+    assert receipt.permit_state == "valid"  # type: ignore[attr-defined]
+
+    # after a cancellation, the answer says so (the signed permit itself never changes)
+    cancelled = api.client.post(
+        f"/api/v1/permits/{permit['id']}/cancel",
+        headers=api.user("officer"),
+        json={"reason": "issued in error"},
+    )
+    assert cancelled.status_code == 200
+    again = api.client.post(
+        "/epix/v1/messages",
+        headers=XML,
+        content=_envelope(peer, MessageType.PERMIT_REQUEST, permit["number"], None),
+    )
+    later = _receipt(api, again.content)
+    assert (later.permit, later.permit_state) == (ours.content, "cancelled")  # type: ignore[attr-defined]
 
 
 def test_status_endpoint(api: Api) -> None:

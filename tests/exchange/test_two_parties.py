@@ -174,7 +174,19 @@ def test_push_status_and_request(make_pair: Callable[..., Pair], backend: str) -
         "POST", "/api/v1/foreign-permits/request", json={"party": "CH", "number": other["number"]}
     ).json()
     assert (fetched["issuing_party"], fetched["number"]) == ("CH", other["number"])
+    assert fetched["status"] == "valid"
     assert pair.stored_bytes(other["number"]) == pair.our_bytes(other["id"])
+    # a cancelled permit asked for again: FR learns its state from CH's answer
+    pair.ch.call(
+        "POST",
+        f"/api/v1/permits/{other['id']}/cancel",
+        headers=_officer(pair),
+        json={"reason": "not shipped"},
+    )
+    refetched = pair.fr.call(
+        "POST", "/api/v1/foreign-permits/request", json={"party": "CH", "number": other["number"]}
+    ).json()
+    assert refetched["status"] == "cancelled"
     missing = pair.fr.call(
         "POST",
         "/api/v1/foreign-permits/request",
