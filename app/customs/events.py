@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.core.actor import Actor
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.customs.schemas import (
@@ -42,8 +43,10 @@ _REFUSED_STATES = {
 }
 
 
-def _digest(declaration: Declaration) -> str:
-    return hashlib.sha256(declaration.model_dump_json().encode()).hexdigest()
+def _digest(declaration: Declaration, document: Document) -> str:
+    """The declaration's content, including the document it is made on."""
+    content = f"{document.country}/{document.number}/{declaration.model_dump_json()}"
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _refuse_state(document: Document, state: CustomsState) -> None:
@@ -80,13 +83,14 @@ def _check_quantities(
                 code="unit_mismatch",
                 details={**details, "unit": permitted.unit},
             )
-        if ceiling is not None and item.line in ceiling:
-            if item.quantity > ceiling[item.line]:
+        if ceiling is not None:  # what left, line by line (a line not endorsed: nothing)
+            exported = ceiling.get(item.line, Decimal(0))
+            if item.quantity > exported:
                 raise InvalidInput(
-                    f"line {item.line}: {item.quantity} is more than the {ceiling[item.line]} "
+                    f"line {item.line}: {item.quantity} is more than the {exported} "
                     f"endorsed at export",
                     code="quantity_exceeds_export",
-                    details={**details, "exported": str(ceiling[item.line])},
+                    details={**details, "exported": str(exported)},
                 )
         elif permitted.quantity is not None and item.quantity > permitted.quantity:
             raise InvalidInput(
@@ -97,7 +101,7 @@ def _check_quantities(
 
 
 def _previous(
-    session: Session, kind: str, own_party: str, declaration: Declaration
+    session: Session, kind: str, own_party: str, declaration: Declaration, document: Document
 ) -> BorderEventResult | None:
     """The first answer to this declaration, if it was made before (same content), else
     None; the same reference with other content is refused."""
@@ -106,9 +110,10 @@ def _previous(
     )
     if event is None:
         return None
-    if event.request_sha256 != _digest(declaration) or event.answer is None:
+    if event.request_sha256 != _digest(declaration, document) or event.answer is None:
         raise Conflict(
-            f"declaration {declaration.declaration_ref} was made before with other content",
+            f"declaration {declaration.declaration_ref} was made before with other content "
+            f"(on {event.issuing_party} {event.number})",
             code="declaration_conflict",
             details={"declaration_ref": declaration.declaration_ref},
         )
@@ -136,7 +141,7 @@ def _record(
         event_date=declaration.date,
         lines=[border.EndorsedLine(x.line, x.quantity, unit(x.unit)) for x in declaration.lines],
         recorded_at=now,
-        request_sha256=_digest(declaration),
+        request_sha256=_digest(declaration, document),
         port=declaration.port,
         customs_officer=declaration.officer,
         import_permit_number=import_permit_number,
@@ -186,7 +191,7 @@ def endorse_export(
     """Box 14: this Party's customs records what left on this Party's export permit or
     re-export certificate, once. Returns (result, created)."""
     document = _lookup(session, country, number, own_party=own_party, max_bytes=max_bytes)
-    previous = _previous(session, border.EXPORT, own_party, declaration)
+    previous = _previous(session, border.EXPORT, own_party, declaration, document)
     if previous is not None:
         return previous, False
     if not document.own or document.document_type not in ("E", "R") or document.permit is None:
@@ -281,7 +286,7 @@ def clear_import(
     export permit or re-export certificate (with this Party's import permit where required).
     Afterwards the documents are used. Returns (result, created)."""
     document = _lookup(session, country, number, own_party=own_party, max_bytes=max_bytes)
-    previous = _previous(session, border.IMPORT, own_party, clearance)
+    previous = _previous(session, border.IMPORT, own_party, clearance, document)
     if previous is not None:
         return previous, False
     stored = document.foreign
@@ -320,6 +325,19 @@ def clear_import(
     import_permit = _import_permit(session, clearance, document, own_party=own_party, now=now)
     stored.status, stored.status_reason = "used", f"cleared at import ({clearance.declaration_ref})"
     document.status = stored.status
+    audit.record(
+        session,
+        actor=actor,
+        action="foreign_permit.use",
+        object_type="foreign_permit",
+        object_id=stored.id,
+        details={
+            "party": country,
+            "number": number,
+            "declaration_ref": clearance.declaration_ref,
+            "port": clearance.port,
+        },
+    )
     if import_permit is not None:
         permits_service.change_status(
             session,

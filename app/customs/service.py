@@ -15,6 +15,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.applications import service as applications_service
+from app.codelists import lists
+from app.core.errors import InvalidInput
 from app.customs.schemas import (
     BorderEventRead,
     CustomsLine,
@@ -59,8 +61,12 @@ COUNT = "NAR"  # a number of specimens (no unit)
 
 
 def unit(code: str | None) -> str:
-    """One spelling per unit: a missing or blank unit is a number of specimens."""
-    return (code or "").strip().upper() or COUNT
+    """One spelling per unit: a missing or blank unit is a number of specimens (NAR), legacy
+    codes are mapped (KIL is KGM); an unknown code stays as given (and will not match)."""
+    try:
+        return lists.unit_code(code)
+    except InvalidInput:
+        return (code or "").strip().upper()
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ def _validity(stored: ForeignPermit, *, party: str, today: date) -> list[CheckRe
                 message=f"the issuing Party reported the permit {stored.status}{because}",
             )
         )
-    elif stored.status != "valid":
+    elif stored.status not in ("valid", "exported"):  # exported: on its way, still good
         reasons.append(CheckReason(code=NOT_VALID, message=f"the permit is {stored.status}"))
     if stored.valid_until is None:
         reasons.append(

@@ -18,6 +18,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, PeerFailure
 from app.exchange.models import ForeignPermit
 from app.exchange.service import PermitRefused, Receiver, store_permit
+from app.exchange.status import advance
 from app.trust import service as trust
 from app.trust.schemas import PeerState
 from epix import (
@@ -135,9 +136,11 @@ def request_permit(
             details={**details, "error": exc.code.value},
         ) from None
     if receipt.permit_state in RECORDED_STATES:  # the issuer's word on it now
-        stored.status = receipt.permit_state
-        if receipt.replaced_by:
-            stored.status_reason = f"replaced by {receipt.replaced_by}"
+        moved = advance(stored.status, receipt.permit_state)
+        if moved != stored.status:
+            stored.status = moved
+            if receipt.replaced_by:
+                stored.status_reason = f"replaced by {receipt.replaced_by}"
     audit.record(
         session,
         actor=actor,

@@ -20,6 +20,15 @@ from app.workflow.transitions import Action, Entity, next_state
 from epix import Envelope, ErrorCode
 from epix import PermitState as Reported
 
+# A received permit's state only moves forward: news that arrives late (the issuer's
+# "exported" after this Party's customs cleared it) is recorded but never undoes a later state.
+RANK = {"valid": 0, "exported": 1, "used": 2, "cancelled": 2, "replaced": 2}
+
+
+def advance(current: str, reported: str) -> str:
+    """The state after news of ``reported`` on a permit now ``current``."""
+    return reported if RANK.get(reported, 0) > RANK.get(current, 0) else current
+
 
 class StatusRefused(Exception):
     def __init__(self, code: ErrorCode, message: str) -> None:
@@ -52,8 +61,12 @@ def apply_status(session: Session, envelope: Envelope, *, own_party: str, now: d
         raise StatusRefused(ErrorCode.RULE_VIOLATION, "a PERMIT_STATUS without a status")
     stored = repository.foreign_permit(session, header.sender, header.permit_number)
     if stored is not None:
-        stored.status = status.state.value
-        stored.status_reason = status.reason
+        moved = advance(stored.status, status.state.value)
+        if moved != stored.status:
+            stored.status = moved
+            stored.status_reason = status.reason or (
+                f"replaced by {status.replaced_by}" if status.replaced_by else None
+            )
         if status.state is Reported.EXPORTED:
             _record(session, envelope, kind=border.EXPORT, issuing_party=header.sender, now=now)
         elif status.state is Reported.USED:

@@ -598,3 +598,81 @@ def test_two_events_racing_for_one_document_one_wins(
     assert outcomes == ["permit_already_exported"] * 3 + ["won"]
     with unit_of_work(session_factory) as session:
         assert session.scalar(select(func.count()).select_from(BorderEvent)) == 1
+
+
+def test_a_declaration_belongs_to_its_document(border: Border) -> None:
+    first = border.own_permit()["number"]
+    second = border.own_permit()["number"]
+    body = {"declaration_ref": "CH-EXP-SAME", "lines": [LINE_A]}
+    border.declare("export-endorsements", "CH", first, 201, **body)
+    refused = border.declare("export-endorsements", "CH", second, 409, **body)
+    assert refused["code"] == "declaration_conflict"
+    assert border.check("CH", second)["state"] == "VALID"
+
+
+def test_late_news_never_undoes_a_clearance(border: Border) -> None:
+    number = border.french_permit("FR2611000260")
+    import_permit = _import_permit(border)
+    border.set_clock(IN_FORCE)
+    border.declare(
+        "import-clearances",
+        "FR",
+        number,
+        201,
+        lines=[CAVIAR, ROSEWOOD],
+        import_permit_number=import_permit,
+    )
+    exported = PermitStatusBody(
+        PermitState.EXPORTED,
+        endorsed=(
+            EndorsedQuantity("A", Decimal(10000), "GRM"),
+            EndorsedQuantity("B", Decimal("0.012"), "MTQ"),
+        ),
+    )
+    border.push(MessageType.PERMIT_STATUS, number, exported)  # France's news, arriving late
+    view = border.check("FR", number)
+    assert view["state"] == "USED"
+    assert sorted(e["kind"] for e in view["events"]) == ["export", "import"]
+    again = border.declare("import-clearances", "FR", number, 409, lines=[CAVIAR])
+    assert again["code"] == "permit_used"
+
+
+def test_a_line_not_endorsed_at_export_cannot_be_cleared(border: Border) -> None:
+    number = border.french_permit("FR2611000270")
+    border.set_clock(IN_FORCE)
+    exported = PermitStatusBody(
+        PermitState.EXPORTED, endorsed=(EndorsedQuantity("A", Decimal(5000), "GRM"),)
+    )
+    border.push(MessageType.PERMIT_STATUS, number, exported)
+    refused = border.declare(
+        "import-clearances",
+        "FR",
+        number,
+        422,
+        lines=[CAVIAR, ROSEWOOD],
+        import_permit_number=_import_permit(border),
+    )
+    assert (refused["code"], refused["details"]["line"]) == ("quantity_exceeds_export", "A")
+    refused = border.declare(
+        "import-clearances",
+        "FR",
+        number,
+        422,
+        lines=[{"line": "A", "quantity": "5000", "unit": "GRM"}, ROSEWOOD],
+        import_permit_number=_import_permit(border),
+    )
+    assert (refused["code"], refused["details"]["line"]) == ("quantity_exceeds_export", "B")
+
+
+def test_legacy_unit_codes_are_understood(border: Border) -> None:
+    number = border.french_permit("FR2611000280")
+    border.set_clock(IN_FORCE)
+    cleared = border.declare(
+        "import-clearances",
+        "FR",
+        number,
+        201,
+        lines=[{"line": "A", "quantity": "1000", "unit": "grm"}, ROSEWOOD],
+        import_permit_number=_import_permit(border),
+    )
+    assert cleared["event"]["lines"][0]["unit"] == "GRM"
