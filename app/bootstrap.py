@@ -168,6 +168,7 @@ def metadata() -> MetaData:
     from app.exchange import models as _exchange  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
     from app.permits import models as _permits  # noqa: F401
+    from app.species import models as _species  # noqa: F401
     from app.trust import models as _trust  # noqa: F401
 
     return Base.metadata

@@ -1,0 +1,377 @@
+"""The compliance rules: pure functions of an intended trade and the reference facts about it.
+
+Each rule has a stable code, a severity (``block``: the permit must not be issued as it is;
+``warn``: an officer must look and acknowledge) and a plain explanation that cites the rule.
+The service (app/checks/service.py) gathers the facts; nothing here reads a database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    BLOCK = "block"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class Result:
+    code: str
+    severity: Severity
+    message: str
+    line: str | None = None  # the line letter, or None for the whole trade
+
+
+@dataclass(frozen=True)
+class SuspensionFact:
+    party: str
+    source_codes: frozenset[str]
+    purpose_codes: frozenset[str]
+    start: date
+    end: date | None
+    applies_to_import: bool
+    taxon_name: str | None  # None: all trade with the Party
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class QuotaFact:
+    party: str
+    year: int
+    quantity: Decimal
+    unit: str
+    term_code: str | None
+    source_code: str | None
+    used: Decimal  # issued (not cancelled) and pending quantities already counted
+    taxon_name: str
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """One line of the trade and what the reference data says about its taxon."""
+
+    letter: str
+    scientific_name: str
+    source_code: str
+    term_code: str
+    quantity: Decimal
+    unit: str
+    origin_country: str | None
+    declared_appendix: str | None = None
+    accepted_name: str | None = None  # None: not found in the reference data
+    kingdom: str | None = None
+    appendix: str | None = None  # the listing that applies, at the date, for the origin
+    listed_by: str | None = None  # Appendix III
+    reservations: frozenset[str] = frozenset()  # Parties with a reservation on it
+    suspensions: tuple[SuspensionFact, ...] = ()
+    quotas: tuple[QuotaFact, ...] = ()
+    import_permit_received: bool = False
+
+
+@dataclass(frozen=True)
+class Trade:
+    document_type: str
+    exporter_country: str
+    importer_country: str
+    purpose_code: str
+    on: date
+    lines: tuple[LineFacts, ...]
+    valid_from: date | None = None
+    valid_until: date | None = None
+    max_validity_months: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+COMMERCIAL_SOURCES = frozenset({"W", "R", "F", "X"})
+ANIMAL_ONLY = frozenset({"C", "F", "R"})
+PLANT_ONLY = frozenset({"A", "Y"})
+
+
+def _suspension(trade: Trade, line: LineFacts) -> list[Result]:
+    out = []
+    for s in line.suspensions:
+        if s.party == trade.importer_country and not s.applies_to_import:
+            continue
+        if s.party not in (trade.exporter_country, trade.importer_country):
+            continue
+        if not (s.start <= trade.on and (s.end is None or trade.on <= s.end)):
+            continue
+        if s.source_codes and line.source_code not in s.source_codes:
+            continue
+        if s.purpose_codes and trade.purpose_code not in s.purpose_codes:
+            continue
+        scope = f"in {s.taxon_name}" if s.taxon_name else "in all CITES species"
+        out.append(
+            Result(
+                "suspension",
+                Severity.BLOCK,
+                f"Trade {scope} with {s.party} is suspended since {s.start.isoformat()} on the "
+                f"Standing Committee's recommendation (Art. XIII; Res. Conf. 14.3)"
+                + (f": {s.notes}" if s.notes else "."),
+                line.letter,
+            )
+        )
+    return out
+
+
+def _appendix_i_commercial(trade: Trade, line: LineFacts) -> list[Result]:
+    if line.appendix != "I" or trade.purpose_code != "T":
+        return []
+    if line.source_code not in COMMERCIAL_SOURCES:
+        return []
+    if {trade.exporter_country, trade.importer_country} & line.reservations:
+        return []
+    return [
+        Result(
+            "appendix_i_commercial",
+            Severity.BLOCK,
+            f"{line.accepted_name} is in Appendix I: specimens of source {line.source_code} may "
+            "not be traded for primarily commercial purposes (purpose T) (Art. III(3)(c), "
+            "Res. Conf. 5.10).",
+            line.letter,
+        )
+    ]
+
+
+def _quota(trade: Trade, line: LineFacts) -> list[Result]:
+    out: list[Result] = []
+    if trade.document_type not in ("E", "R"):
+        return out
+    for q in line.quotas:
+        if q.party != trade.exporter_country or q.year != trade.on.year:
+            continue
+        if q.term_code and q.term_code != line.term_code:
+            continue
+        if q.source_code and q.source_code != line.source_code:
+            continue
+        if q.unit != line.unit:
+            out.append(
+                Result(
+                    "quota_unit_differs",
+                    Severity.WARN,
+                    f"{q.party}'s {q.year} export quota for {q.taxon_name} is in {q.unit}, this "
+                    f"line in {line.unit}: convert and check it by hand.",
+                    line.letter,
+                )
+            )
+            continue
+        after = q.used + line.quantity
+        if after > q.quantity:
+            zero = " (a zero quota: no export)" if q.quantity == 0 else ""
+            out.append(
+                Result(
+                    "quota_exceeded",
+                    Severity.BLOCK,
+                    f"{q.party}'s {q.year} export quota for {q.taxon_name} is {q.quantity} {q.unit}"
+                    f"{zero}; {q.used} are already issued or pending, and this line asks "
+                    f"{line.quantity} (Res. Conf. 14.7).",
+                    line.letter,
+                )
+            )
+    return out
+
+
+def _appendix_i_import_permit(trade: Trade, line: LineFacts) -> list[Result]:
+    if line.appendix != "I" or trade.document_type not in ("E", "R"):
+        return []
+    if trade.document_type == "R" and line.term_code != "LIV":
+        return []
+    if line.import_permit_received:
+        return []
+    return [
+        Result(
+            "appendix_i_import_permit",
+            Severity.WARN,
+            f"{line.accepted_name} is in Appendix I: the export permit needs the import permit "
+            f"of {trade.importer_country} granted first (Art. III(2)(d)); none was received "
+            "here. See it before issuing.",
+            line.letter,
+        )
+    ]
+
+
+def _appendix_i_import_commercial(trade: Trade, line: LineFacts) -> list[Result]:
+    if line.appendix != "I" or trade.document_type != "I" or trade.purpose_code != "T":
+        return []
+    if line.source_code == "D":  # registered captive-breeding: treated as Appendix II
+        return []
+    return [
+        Result(
+            "appendix_i_import_commercial",
+            Severity.BLOCK,
+            f"An import permit for Appendix I {line.accepted_name} may not be granted for "
+            "primarily commercial purposes (Art. III(3)(c)).",
+            line.letter,
+        )
+    ]
+
+
+def _appendix_iii_origin(trade: Trade, line: LineFacts) -> list[Result]:
+    if line.appendix != "III" or trade.document_type != "E" or line.listed_by is None:
+        return []
+    if trade.exporter_country == line.listed_by:
+        return []
+    return [
+        Result(
+            "appendix_iii_origin",
+            Severity.WARN,
+            f"{line.accepted_name} is in Appendix III at the request of {line.listed_by}: only "
+            f"{line.listed_by} issues export permits for it; from {trade.exporter_country} the "
+            "document is a certificate of origin (Art. V(3)).",
+            line.letter,
+        )
+    ]
+
+
+def _source_kingdom(_trade: Trade, line: LineFacts) -> list[Result]:
+    if line.kingdom == "Plantae" and line.source_code in ANIMAL_ONLY:
+        what = "animals"
+    elif line.kingdom == "Animalia" and line.source_code in PLANT_ONLY:
+        what = "plants"
+    else:
+        return []
+    return [
+        Result(
+            "source_kingdom",
+            Severity.BLOCK,
+            f"Source {line.source_code} is for {what} only; {line.accepted_name} is in "
+            f"{line.kingdom} (Res. Conf. 12.3, source codes).",
+            line.letter,
+        )
+    ]
+
+
+def _source_unknown(_trade: Trade, line: LineFacts) -> list[Result]:
+    if line.source_code != "U":
+        return []
+    return [
+        Result(
+            "source_unknown",
+            Severity.WARN,
+            "Source U (unknown) must be justified: the officer records why the source cannot be "
+            "established (Res. Conf. 12.3).",
+            line.letter,
+        )
+    ]
+
+
+def _listing(trade: Trade, line: LineFacts) -> list[Result]:
+    if line.accepted_name is None:
+        return [
+            Result(
+                "name_not_found",
+                Severity.WARN,
+                f"{line.scientific_name} is not in the reference data: check the name (and "
+                "whether it is CITES-listed at all).",
+                line.letter,
+            )
+        ]
+    if line.appendix is None:
+        return [
+            Result(
+                "not_listed",
+                Severity.WARN,
+                f"{line.accepted_name} is not listed in the CITES Appendices on "
+                f"{trade.on.isoformat()} for specimens of {line.origin_country or 'this origin'}.",
+                line.letter,
+            )
+        ]
+    out = []
+    if line.accepted_name.lower() != " ".join(line.scientific_name.lower().split()):
+        out.append(
+            Result(
+                "synonym_used",
+                Severity.WARN,
+                f"{line.scientific_name} is a synonym; the accepted name is {line.accepted_name}.",
+                line.letter,
+            )
+        )
+    if line.declared_appendix and line.declared_appendix != line.appendix:
+        out.append(
+            Result(
+                "appendix_mismatch",
+                Severity.BLOCK,
+                f"{line.accepted_name} of {line.origin_country or 'this origin'} is in Appendix "
+                f"{line.appendix} on {trade.on.isoformat()}, not {line.declared_appendix}.",
+                line.letter,
+            )
+        )
+    return out
+
+
+def _exporter_importer(trade: Trade) -> list[Result]:
+    if trade.exporter_country != trade.importer_country:
+        return []
+    return [
+        Result(
+            "same_exporter_importer",
+            Severity.BLOCK,
+            f"The exporting and importing country are both {trade.exporter_country}: a CITES "
+            "document is for international trade (Art. I(c)).",
+        )
+    ]
+
+
+def _validity(trade: Trade) -> list[Result]:
+    if not (trade.valid_from and trade.valid_until and trade.max_validity_months):
+        return []
+    months = (trade.valid_until.year - trade.valid_from.year) * 12 + (
+        trade.valid_until.month - trade.valid_from.month
+    )
+    too_long = months > trade.max_validity_months or (
+        months == trade.max_validity_months and trade.valid_until.day > trade.valid_from.day
+    )
+    if not too_long and trade.valid_until >= trade.valid_from:
+        return []
+    return [
+        Result(
+            "validity_out_of_limits",
+            Severity.BLOCK,
+            f"The validity must end within {trade.max_validity_months} months of issue "
+            "(Res. Conf. 12.3).",
+        )
+    ]
+
+
+LINE_RULES: tuple[Callable[[Trade, LineFacts], list[Result]], ...] = (
+    _listing,
+    _suspension,
+    _appendix_i_commercial,
+    _quota,
+    _appendix_i_import_permit,
+    _appendix_i_import_commercial,
+    _appendix_iii_origin,
+    _source_kingdom,
+    _source_unknown,
+)
+TRADE_RULES: tuple[Callable[[Trade], list[Result]], ...] = (_exporter_importer, _validity)
+
+CODES = (
+    "suspension",
+    "appendix_i_commercial",
+    "quota_exceeded",
+    "quota_unit_differs",
+    "appendix_i_import_permit",
+    "appendix_i_import_commercial",
+    "appendix_iii_origin",
+    "source_kingdom",
+    "source_unknown",
+    "name_not_found",
+    "not_listed",
+    "synonym_used",
+    "appendix_mismatch",
+    "same_exporter_importer",
+    "validity_out_of_limits",
+)
+
+
+def run(trade: Trade) -> list[Result]:
+    """Every rule over the trade: trade-wide results first, then line by line."""
+    results = [r for rule in TRADE_RULES for r in rule(trade)]
+    for line in trade.lines:
+        results += [r for rule in LINE_RULES for r in rule(trade, line)]
+    return results
