@@ -18,6 +18,8 @@ from app.cli import run_migrations
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.permits.document import Issuance
+from app.trust.models import TrustRegistryVersion
+from app.trust.service import forget_cached_registries
 from tests.factories import Api
 from tests.pg import PostgresCluster
 
@@ -82,6 +84,8 @@ def _empty_tables(engine: Engine) -> None:
             for table in tables:
                 conn.execute(table.delete())
         conn.execute(insert(AuditChainHead).values(id=1, last_seq=0, last_hash=GENESIS_HASH))
+        conn.execute(insert(TrustRegistryVersion).values(id=1, version=0))
+    forget_cached_registries()  # the rows changed under the cache: never reuse it
 
 
 @pytest.fixture

@@ -135,6 +135,7 @@ def request_permit(
             code="peer_answer_invalid",
             details={**details, "error": exc.code.value},
         ) from None
+    session.flush()  # the stored permit's id, for the audit trail
     if receipt.permit_state in RECORDED_STATES:  # the issuer's word on it now
         moved = advance(stored.status, receipt.permit_state)
         if moved != stored.status:

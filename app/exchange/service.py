@@ -25,7 +25,6 @@ from app.permits import service as permits_service
 from app.trust import service as trust_service
 from app.trust.verification import verify_permit
 from app.xml.parser import parse_xml
-from app.xml.reader import read_permit_bytes
 from epix import (
     Envelope,
     EnvelopeError,
@@ -276,7 +275,7 @@ def store_permit(
     if not verdict.authentic or verdict.party != sender:
         reason = verdict.reasons[0].message if verdict.reasons else "issued by another Party"
         raise PermitRefused(ErrorCode.SIGNATURE_INVALID, f"the permit does not verify: {reason}")
-    document = read_permit_bytes(signed, max_bytes=receiver.max_bytes).document
+    document = verdict.document  # read from the signed content while verifying
     if document is not None and document.number and document.number != number:
         raise PermitRefused(
             ErrorCode.RULE_VIOLATION, f"the permit is numbered {document.number}, not {number}"
@@ -300,8 +299,7 @@ def store_permit(
         received_at=now,
         signed_xml=signed,
     )
-    session.add(stored)
-    session.flush()
+    session.add(stored)  # flushed with the inbox row, once
     return stored
 
 

@@ -41,3 +41,13 @@ class PeerCertificate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TrustRegistryVersion(Base):
+    """One row whose ``version`` goes up with every change to peers and certificates, in the
+    changing transaction: processes keep the registry in memory and reload it when it moved."""
+
+    __tablename__ = "trust_registry_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)

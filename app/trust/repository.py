@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import page
-from app.trust.models import Peer, PeerCertificate
+from app.trust.models import Peer, PeerCertificate, TrustRegistryVersion
 
 
 def get_peer(session: Session, party: str) -> Peer | None:
@@ -33,3 +33,29 @@ def certificates(
     if states:
         query = query.where(PeerCertificate.state.in_(states))
     return list(session.scalars(query.order_by(PeerCertificate.not_before)))
+
+
+def version(session: Session) -> int | None:
+    return session.scalar(select(TrustRegistryVersion.version).where(TrustRegistryVersion.id == 1))
+
+
+def bump_version(session: Session) -> bool:
+    """Move the version on; False when its row is missing."""
+    result = session.execute(
+        update(TrustRegistryVersion)
+        .where(TrustRegistryVersion.id == 1)
+        .values(version=TrustRegistryVersion.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def all_peers(session: Session) -> list[Peer]:
+    return list(session.scalars(select(Peer).order_by(Peer.party)))
+
+
+def all_certificates(session: Session) -> dict[int, list[PeerCertificate]]:
+    grouped: dict[int, list[PeerCertificate]] = {}
+    for record in session.scalars(select(PeerCertificate).order_by(PeerCertificate.id)):
+        grouped.setdefault(record.peer_id, []).append(record)
+    return grouped

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -16,7 +18,7 @@ from app.core.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.trust import repository
-from app.trust.models import Peer, PeerCertificate
+from app.trust.models import Peer, PeerCertificate, TrustRegistryVersion
 from app.trust.schemas import VERIFYING_STATES, CertificateState, PeerState
 from epix import EndpointError, check_endpoint
 
@@ -83,6 +85,7 @@ def add_peer(
         updated_at=now,
     )
     session.add(peer)
+    _bump(session)
     try:
         session.flush()
     except IntegrityError as exc:
@@ -116,6 +119,7 @@ def list_peers(
 def set_peer_state(session: Session, *, peer: Peer, state: PeerState, actor: Actor) -> Peer:
     if peer.state != state:
         previous, peer.state, peer.updated_at = peer.state, state, utcnow()
+        _bump(session)
         audit.record(
             session,
             actor=actor,
@@ -155,6 +159,7 @@ def trust_certificate(
     )
     session.add(record)
     session.flush()
+    _bump(session)
     audit.record(
         session,
         actor=actor,
@@ -188,6 +193,7 @@ def change_certificate_state(
             details={"state": current.value, "requested": state.value},
         )
     record.state, record.state_reason, record.state_changed_at = state, reason, utcnow()
+    _bump(session)
     audit.record(
         session,
         actor=actor,
@@ -208,8 +214,7 @@ def find_peer(session: Session, party: str) -> Peer | None:
 
 
 def is_suspended(session: Session, party: str) -> bool:
-    peer = repository.get_peer(session, party)
-    return peer is not None and peer.state == PeerState.SUSPENDED
+    return registry_view(session).is_suspended(party)
 
 
 def is_registered(session: Session, party: str) -> bool:
@@ -218,11 +223,79 @@ def is_registered(session: Session, party: str) -> bool:
     return repository.get_peer(session, party) is not None
 
 
+@dataclass(frozen=True)
+class PeerEntry:
+    state: str
+    trusted: tuple[x509.Certificate, ...]
+    revoked: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RegistryView:
+    """The whole trust registry, certificates parsed, as of ``version``."""
+
+    version: int | None
+    peers: dict[str, PeerEntry]
+
+    def lookup(self, party: str) -> tuple[list[x509.Certificate], frozenset[str]]:
+        entry = self.peers.get(party)
+        return ([], frozenset()) if entry is None else (list(entry.trusted), entry.revoked)
+
+    def is_suspended(self, party: str) -> bool:
+        entry = self.peers.get(party)
+        return entry is not None and entry.state == PeerState.SUSPENDED
+
+
+_CACHE: dict[str, RegistryView] = {}
+_CACHE_LOCK = threading.Lock()
+_CHANGED = "trust_registry_changed"
+
+
+def forget_cached_registries() -> None:
+    """For tools that change the tables underneath (test fixtures emptying them)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _bump(session: Session) -> None:
+    """Move the registry version, in the changing transaction (and do not cache what this
+    transaction sees: it may still roll back)."""
+    session.info[_CHANGED] = True
+    if not repository.bump_version(session):
+        session.add(TrustRegistryVersion(id=1, version=1))
+        session.flush()
+
+
+def registry_view(session: Session) -> RegistryView:
+    """The registry as this transaction sees it, from memory when its version has not moved
+    (one primary-key read instead of reading and parsing every certificate)."""
+    version = repository.version(session)
+    bind = session.get_bind()
+    key = str(bind.engine.url)
+    cached = _CACHE.get(key)
+    if cached is not None and cached.version == version and not session.info.get(_CHANGED):
+        return cached
+    peers: dict[str, PeerEntry] = {}
+    records = repository.all_certificates(session)
+    for peer in repository.all_peers(session):
+        mine = records.get(peer.id, [])
+        peers[peer.party] = PeerEntry(
+            state=peer.state,
+            trusted=tuple(parse_certificate(r.pem) for r in mine if r.state in VERIFYING_STATES),
+            revoked=frozenset(r.fingerprint for r in mine if r.state == CertificateState.REVOKED),
+        )
+    view = RegistryView(version, peers)
+    if version is not None and not session.info.get(_CHANGED):
+        with _CACHE_LOCK:
+            _CACHE[key] = view
+    return view
+
+
 def registry_lookup(
     session: Session,
 ) -> Callable[[str], tuple[list[x509.Certificate], frozenset[str]]]:
     """The registry as a function of the Party, for verify_permit."""
-    return lambda party: verification_certificates(session, party)
+    return registry_view(session).lookup
 
 
 def verification_certificates(

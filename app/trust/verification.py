@@ -11,6 +11,7 @@ from typing import Any
 from cryptography import x509
 from lxml import etree
 
+from app.xml.document import PermitDocument
 from app.xml.parser import MAX_BYTES, parse_xml
 from app.xml.reader import read_permit
 from signing import VerificationError, verify
@@ -32,6 +33,8 @@ class PermitVerification:
     number: str | None = None
     signed_at: datetime | None = None
     reasons: list[Reason] = field(default_factory=list)
+    document: PermitDocument | None = field(default=None, compare=False, repr=False)
+    """The permit read from its signed content (when authentic): no need to read it again."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,4 +102,5 @@ def verify_permit(
         fingerprint=verified.fingerprint,
         number=signed.number if signed else None,
         signed_at=verified.signing_time,
+        document=signed,
     )
