@@ -22,8 +22,9 @@ install: $(STAMP)  ## Create .venv and install the service with its dev tools
 migrate: install  ## Bring the database (ECITES_DATABASE_URL, default SQLite in var/) up to date
 	$(BIN)/ecites migrate
 
-run: migrate  ## Set up, migrate, create the first administrator, and serve on 127.0.0.1:8000
+run: migrate  ## Set up, migrate, first administrator, species reference data; serve on 127.0.0.1:8000
 	$(BIN)/ecites bootstrap
+	$(BIN)/ecites species import
 	$(BIN)/ecites serve --host 127.0.0.1 --port 8000
 
 lint: install  ## ruff lint and format check

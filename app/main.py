@@ -16,6 +16,7 @@ from app.api.middleware import BodySizeLimit
 from app.applications.router import router as applications_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.checks.router import router as checks_router
 from app.codelists.router import router as codelists_router
 from app.core.clock import utcnow
 from app.core.config import Settings
@@ -26,6 +27,7 @@ from app.exchange.router import api_router as foreign_permits_router
 from app.exchange.router import router as exchange_router
 from app.outbox.router import router as outbox_router
 from app.permits.router import router as permits_router
+from app.species.router import router as species_router
 from app.trust.router import epix_router
 from app.trust.router import router as trust_router
 from app.workflow.router import router as workflow_router
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         foreign_permits_router,
         import_check_router,
         customs_router,
+        species_router,
+        checks_router,
     ):
         api.include_router(router)
     app.include_router(api)

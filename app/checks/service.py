@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.checks.rules import LineFacts, QuotaFact, Result, SuspensionFact, Trade, run
+from app.checks.schemas import CheckResult, CheckResults, IntendedTradeIn
 from app.codelists import lists
 from app.core.errors import InvalidInput
 from app.species import service as species
@@ -206,3 +207,40 @@ def check(session: Session, trade: IntendedTrade, *, used: QuotaUsage | None = N
     """The results of every rule for the trade, and the snapshot they used."""
     prepared, snapshot_id = facts(session, trade, used=used)
     return Outcome(run(prepared), snapshot_id)
+
+
+def intended(data: IntendedTradeIn, *, today: date) -> IntendedTrade:
+    return IntendedTrade(
+        document_type=data.document_type,
+        exporter_country=data.exporter_country,
+        importer_country=data.importer_country,
+        purpose_code=data.purpose_code.upper(),
+        on=data.on or today,
+        import_permit_referenced=data.import_permit_referenced,
+        lines=tuple(
+            IntendedLine(
+                letter=chr(ord("A") + index),
+                scientific_name=line.scientific_name,
+                source_code=line.source_code,
+                term_code=line.term_code,
+                quantity=line.quantity,
+                unit=line.unit,
+                origin_country=line.origin_country,
+                appendix=line.appendix,
+            )
+            for index, line in enumerate(data.lines)
+        ),
+    )
+
+
+def dry_run(session: Session, data: IntendedTradeIn, *, today: date) -> CheckResults:
+    """Every rule over an intended trade; nothing is stored."""
+    outcome = check(session, intended(data, today=today))
+    return CheckResults(
+        results=[
+            CheckResult(code=r.code, severity=r.severity.value, message=r.message, line=r.line)
+            for r in outcome.results
+        ],
+        snapshot_id=outcome.snapshot_id,
+        blocked=any(r.severity == "block" for r in outcome.results),
+    )

@@ -11,6 +11,7 @@ from app.cli import (  # noqa: F401  (register commands)
     peers,
     records,
     setup,
+    species,
     xml,
 )
 from app.cli.common import cli, run_migrations

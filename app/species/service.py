@@ -380,3 +380,39 @@ def _covers(listing: Listing, origin: str | None) -> bool:
 
 def common_names(session: Session, taxon: Taxon) -> list[CommonName]:
     return list(session.scalars(select(CommonName).where(CommonName.taxon_id == taxon.id)))
+
+
+def describe(session: Session, match: Match, *, on: date) -> dict[str, object]:
+    """A search hit for people: accepted name, the listing today and its notes."""
+    taxon = match.taxon
+    general = listing_at(session, taxon, on=on, origin=None)
+    notes = []
+    for taxon_id in ancestry(taxon):
+        rows = session.scalars(
+            select(Listing).where(
+                Listing.taxon_id == taxon_id,
+                Listing.effective_from <= on,
+                or_(Listing.effective_to.is_(None), Listing.effective_to > on),
+            )
+        ).all()
+        for row in rows:
+            if row.parties:
+                notes.append(f"Appendix {row.appendix} for the populations of {row.parties}")
+            if row.excluded_parties:
+                notes.append(f"Appendix {row.appendix} except {row.excluded_parties}")
+            if row.listed_by:
+                notes.append(f"Appendix III at the request of {row.listed_by}")
+            if row.annotation:
+                notes.append(row.annotation)
+        if rows:
+            break
+    return {
+        "accepted_name": taxon.name,
+        "author": taxon.author,
+        "rank": taxon.rank,
+        "kingdom": taxon.kingdom,
+        "matched": match.matched,
+        "appendix": general.appendix if general else None,
+        "listing_notes": notes,
+        "common_names": [c.name for c in common_names(session, taxon)],
+    }

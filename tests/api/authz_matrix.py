@@ -110,6 +110,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", f"{V1}/customs/webhooks"):        _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("POST", f"{HOOK}/suspend"):              _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("POST", f"{HOOK}/activate"):             _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("GET", f"{V1}/species"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
+    ("POST", f"{V1}/checks"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

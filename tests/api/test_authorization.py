@@ -376,7 +376,7 @@ def _customs_state(w: World, params: Params) -> Any:
     return w.read("officer", path)["state"]
 
 
-def _check_field(body: Any, field: str, value: str) -> None:
+def _check_field(body: Any, field: str, value: Any) -> None:
     assert body[field] == value
 
 
@@ -514,6 +514,26 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ),
     ("POST", f"{HOOK}/activate"): Scenario(
         prepare=lambda w: {"webhook_id": w.webhook()}, observe=_webhook_state
+    ),
+    ("GET", f"{V1}/species"): Scenario(
+        prepare=lambda _w: {}, check=lambda _w, _p, body: _check_field(body, "items", [])
+    ),
+    ("POST", f"{V1}/checks"): Scenario(
+        body=lambda _w, _p: {
+            "document_type": "E",
+            "exporter_country": "CH",
+            "importer_country": "CH",
+            "purpose_code": "T",
+            "lines": [
+                {
+                    "scientific_name": "Python regius",
+                    "source_code": "C",
+                    "term_code": "LIV",
+                    "quantity": "1",
+                }
+            ],
+        },
+        check=lambda _w, _p, body: _check_field(body, "blocked", True),
     ),
     ("GET", f"{V1}/outbox"): Scenario(),
     ("GET", f"{V1}/foreign-permits"): Scenario(),
