@@ -9,18 +9,29 @@ import random
 import sqlite3
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import issuance, listing, signing_io, xml_io
+from bench import (
+    customs_check,
+    customs_load,
+    exchange,
+    exchange_drain,
+    issuance,
+    listing,
+    signing_io,
+    xml_io,
+)
 from bench.databases import BACKENDS, SQLITE_SYNCHRONOUS, Database, Databases
 from bench.report import progress, write_json
 from bench.summary import summary
 
-BENCHMARKS = ("issuance", "listing", "xml", "signing")
-DATABASE_BENCHMARKS = ("issuance", "listing")
+BENCHMARKS = ("issuance", "listing", "xml", "signing", "receive", "drain", "customs")
+DATABASE_BENCHMARKS = ("issuance", "listing", "receive", "drain", "customs")
+EXCHANGE_BENCHMARKS = ("receive", "drain")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
@@ -32,6 +43,7 @@ class Profile:
     organisations: int
     requests: int
     documents: int
+    messages: int
 
 
 FULL = Profile(
@@ -41,9 +53,16 @@ FULL = Profile(
     organisations=300,
     requests=200,
     documents=2_000,
+    messages=2_000,
 )
 QUICK = Profile(
-    issuances=200, permits=5_000, queue=200, organisations=50, requests=30, documents=200
+    issuances=200,
+    permits=5_000,
+    queue=200,
+    organisations=50,
+    requests=30,
+    documents=200,
+    messages=300,
 )
 
 
@@ -89,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
         ("--organisations", FULL.organisations, "trading organisations"),
         ("--requests", FULL.requests, "timed requests per query kind"),
         ("--documents", FULL.documents, "XML documents per timed round"),
+        ("--messages", FULL.messages, "EPIX messages received / drained"),
     ):
         sizes.add_argument(flag, type=positive, metavar="N", help=f"{text} [{value:,}]")
     env = p.add_argument_group("environment")
@@ -120,6 +140,47 @@ def parser() -> argparse.ArgumentParser:
     env.add_argument(
         "--output", type=Path, default=RESULTS, help=f"results file (default: {RESULTS})"
     )
+    epix = p.add_argument_group("EPIX exchange (receive, drain)")
+    epix.add_argument(
+        "--relay-batch",
+        type=positive,
+        default=50,
+        metavar="N",
+        help="drain: messages the relay claims per round (settings.relay_batch) [50]",
+    )
+    epix.add_argument(
+        "--relay-concurrency",
+        type=positive,
+        default=4,
+        metavar="N",
+        help="drain: messages the relay sends at once (settings.relay_concurrency) [4]",
+    )
+    epix.add_argument(
+        "--no-receive-http",
+        action="store_true",
+        help="receive: skip the second figure, over HTTP to a LocalParty server",
+    )
+    customs = p.add_argument_group("customs validity check over HTTP (customs)")
+    customs.add_argument(
+        "--connections",
+        type=positive,
+        default=8,
+        metavar="N",
+        help="keep-alive connections of the load process [8]",
+    )
+    customs.add_argument(
+        "--seconds",
+        type=positive,
+        metavar="N",
+        help="measured seconds per endpoint, after a warm-up [15; 5 with --quick]",
+    )
+    customs.add_argument(
+        "--load-tool",
+        choices=customs_load.TOOLS,
+        default="auto",
+        help="load generator: wrk (apt-get install wrk), python (bench/customs_load.py), "
+        "or auto: wrk when installed [auto]",
+    )
     return p
 
 
@@ -132,6 +193,7 @@ def profile(args: argparse.Namespace) -> Profile:
         organisations=args.organisations or base.organisations,
         requests=args.requests or base.requests,
         documents=args.documents or base.documents,
+        messages=args.messages or base.messages,
     )
 
 
@@ -158,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results.append(_run_safely(databases, name, backend, sizes, args))
     payload = {"meta": {**_meta(args, argv, sizes), **machine}, "results": results}
     write_json(args.output, payload)
-    print(summary(results))
+    parts = (summary(results), exchange.summary(results), customs_check.summary(results))
+    print("\n\n".join(part for part in parts if part))
     progress(f"results written to {args.output}")
     return 0 if all(_correct(r) for r in results) else 1
 
@@ -170,6 +233,8 @@ def _run_safely(
     rng = random.Random(f"{args.seed}-{name}")  # the same data on every backend
     try:
         with databases.open(backend, name) as db:
+            if name in EXCHANGE_BENCHMARKS:
+                return _run_exchange(name, db, databases, sizes, args)
             return _run_one(name, db, sizes, rng, args)
     except Exception as exc:
         progress(f"[{backend}] {name} FAILED: {type(exc).__name__}: {exc}")
@@ -181,6 +246,17 @@ def _run_one(
 ) -> dict[str, Any]:
     if name == "issuance":
         return issuance.run(db, count=sizes.issuances, rng=rng)
+    if name == "customs":
+        options = customs_check.Options(
+            permits=sizes.permits,
+            organisations=sizes.organisations,
+            connections=args.connections,
+            seconds=args.seconds or (5 if args.quick else 15),
+            warmup_seconds=1 if args.quick else 3,
+            tool=args.load_tool,
+            service_calls=500 if args.quick else 2_000,
+        )
+        return customs_check.run(db, options=options, rng=rng)
     return listing.run(
         db,
         sizes=listing.Sizes(
@@ -189,6 +265,27 @@ def _run_one(
         requests=sizes.requests,
         rng=rng,
         sqlite_analyze=args.sqlite_analyze,
+    )
+
+
+def _run_exchange(
+    name: str, db: Database, databases: Databases, sizes: Profile, args: argparse.Namespace
+) -> dict[str, Any]:
+    """receive / drain: a LocalParty server gets another fresh database on the same backend."""
+
+    def open_database(label: str) -> AbstractContextManager[Database]:
+        return databases.open(db.backend, label)
+
+    if name == "receive":
+        return exchange.run(
+            db, count=sizes.messages, open_database=open_database, http=not args.no_receive_http
+        )
+    return exchange_drain.run(
+        db,
+        count=sizes.messages,
+        batch=args.relay_batch,
+        concurrency=args.relay_concurrency,
+        open_database=open_database,
     )
 
 
@@ -203,6 +300,8 @@ def _correct(result: dict[str, Any]) -> bool:
         return bool(checks["xsd_valid"] and checks["round_trip"])
     if result["benchmark"] == "signing":
         return bool(checks["verified"])
+    if result["benchmark"] in (*EXCHANGE_BENCHMARKS, "customs"):
+        return bool(checks["ok"])
     return bool(
         checks["numbers_contiguous"]
         and checks["duplicate_numbers"] == 0

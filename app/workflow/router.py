@@ -3,6 +3,7 @@ replacement of permits."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
@@ -13,17 +14,27 @@ from app.api.errors import ERROR_RESPONSES
 from app.applications import service as applications_service
 from app.applications.models import Application
 from app.applications.schemas import ApplicationIn, ApplicationRead
+from app.checks.models import CheckRun
 from app.core.actor import Actor, Role
 from app.core.db import RowId
 from app.permits import service as permits_service
 from app.permits.router import permit_read
 from app.permits.schemas import PermitCancel, PermitIssue, PermitRead, PermitReplace
-from app.workflow import service
-from app.workflow.schemas import RefuseBody, ReturnBody
+from app.workflow import compliance, service
+from app.workflow.schemas import (
+    ApproveBody,
+    CheckResultRead,
+    CheckRunRead,
+    OverrideBody,
+    RefuseBody,
+    ReturnBody,
+)
 
 router = APIRouter(tags=["workflow"], responses=ERROR_RESPONSES)
 Trader = Annotated[Actor, Depends(require_role(Role.TRADER))]
 Officer = Annotated[Actor, Depends(require_role(Role.OFFICER))]
+Admin = Annotated[Actor, Depends(require_role(Role.ADMIN))]
+Reader = Annotated[Actor, Depends(require_role(Role.TRADER, Role.OFFICER, Role.ADMIN))]
 
 
 def _application(session: Session, application_id: int, actor: Actor) -> Application:
@@ -77,12 +88,58 @@ def withdraw(application_id: RowId, session: SessionDep, actor: Trader) -> Appli
     response_model=ApplicationRead,
     summary="Approve a submitted application (officer)",
 )
-def approve(application_id: RowId, session: SessionDep, actor: Officer) -> ApplicationRead:
+def approve(
+    application_id: RowId,
+    session: SessionDep,
+    actor: Officer,
+    body: Annotated[ApproveBody | None, Body()] = None,
+) -> ApplicationRead:
     return ApplicationRead.model_validate(
         service.approve_application(
-            session, application=_application(session, application_id, actor), officer=actor
+            session,
+            application=_application(session, application_id, actor),
+            officer=actor,
+            acknowledge_warnings=body.acknowledge_warnings if body else False,
         )
     )
+
+
+def _run_read(record: CheckRun) -> CheckRunRead:
+    return CheckRunRead(
+        id=record.id,
+        stage=record.stage,
+        snapshot_id=record.snapshot_id,
+        results=[CheckResultRead(**r) for r in json.loads(record.results)],
+        blocked=record.blocked,
+        created_at=record.created_at,
+        acknowledged_by_id=record.acknowledged_by_id,
+        overridden_by_id=record.overridden_by_id,
+        override_reason=record.override_reason,
+    )
+
+
+@router.get(
+    "/applications/{application_id}/checks",
+    response_model=list[CheckRunRead],
+    summary="The compliance checks of an application, at submission and at approval",
+)
+def list_checks(application_id: RowId, session: SessionDep, actor: Reader) -> list[CheckRunRead]:
+    application = applications_service.get_application(
+        session, application_id, actor=actor, with_lines=False
+    )
+    return [_run_read(r) for r in compliance.runs(session, application.id)]
+
+
+@router.post(
+    "/applications/{application_id}/checks/override",
+    response_model=CheckRunRead,
+    summary="Lift the blocking check results so the permit can be issued (admin, audited)",
+)
+def override_checks(
+    application_id: RowId, body: OverrideBody, session: SessionDep, actor: Admin
+) -> CheckRunRead:
+    application = _application(session, application_id, actor)
+    return _run_read(compliance.override(session, application, admin=actor, reason=body.reason))
 
 
 @router.post(

@@ -18,6 +18,7 @@ from app.outbox.announce import Announcer
 from app.permits import service as permits_service
 from app.permits.document import Issuance
 from app.permits.models import Permit
+from app.workflow import compliance
 from app.workflow.transitions import Action, Entity, next_state
 from epix import PermitState
 
@@ -49,8 +50,11 @@ def edit_application(
 
 
 def submit_application(session: Session, *, application: Application, actor: Actor) -> Application:
+    """Submit, and run the compliance checks the trader then sees."""
     application.submitted_at = utcnow()
-    return _move(session, application, Action.SUBMIT, actor)
+    _move(session, application, Action.SUBMIT, actor)
+    compliance.run(session, application, stage=compliance.SUBMISSION)
+    return application
 
 
 def withdraw_application(
@@ -60,8 +64,14 @@ def withdraw_application(
 
 
 def approve_application(
-    session: Session, *, application: Application, officer: Actor
+    session: Session,
+    *,
+    application: Application,
+    officer: Actor,
+    acknowledge_warnings: bool = False,
 ) -> Application:
+    """Approve after the compliance checks run again; their warnings must be acknowledged."""
+    compliance.at_approval(session, application, officer=officer, acknowledge=acknowledge_warnings)
     application.decided_at = utcnow()
     application.decided_by_id = officer.user_id
     return _move(session, application, Action.APPROVE, officer)
@@ -93,7 +103,9 @@ def issue_permit(
     valid_until: date | None = None,
 ) -> Permit:
     """Issue the permit for an approved application: number, validity, the signed
-    document, audit, and its push to the importing Party when that is a peer."""
+    document, audit, and its push to the importing Party when that is a peer. Refused while
+    the compliance checks block (unless an administrator overrode them)."""
+    compliance.require_issuable(session, application)
     _move(session, application, Action.ISSUE, officer)
     permit = permits_service.issue_permit(
         session,

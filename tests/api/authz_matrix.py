@@ -112,6 +112,8 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", f"{HOOK}/activate"):             _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/species"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("POST", f"{V1}/checks"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
+    ("GET", f"{APP}/checks"):                 _row(UNAUTH, OK,     HIDDEN, OK,     DENY,   OK),
+    ("POST", f"{APP}/checks/override"):       _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

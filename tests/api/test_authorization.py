@@ -535,6 +535,18 @@ SCENARIOS: dict[Endpoint, Scenario] = {
         },
         check=lambda _w, _p, body: _check_field(body, "blocked", True),
     ),
+    ("GET", f"{APP}/checks"): Scenario(
+        prepare=SUBMITTED,
+        check=lambda _w, _p, body: _check_field(body[0], "stage", "submission"),
+    ),
+    # no reference data in this world: nothing blocks, so there is nothing to override
+    ("POST", f"{APP}/checks/override"): Scenario(
+        prepare=SUBMITTED,
+        body=lambda _w, _p: {"reason": "the Scientific Authority confirmed it in writing"},
+        observe=_application_state,
+        success=404,
+        check=lambda _w, _p, body: _check_code(body, "nothing_to_override"),
+    ),
     ("GET", f"{V1}/outbox"): Scenario(),
     ("GET", f"{V1}/foreign-permits"): Scenario(),
     # no peer QZ: an allowed caller gets as far as the registry (the exchange itself is

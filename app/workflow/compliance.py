@@ -1,0 +1,195 @@
+"""The compliance checks in the workflow: run at submission and again at approval, recorded
+with the reference-data snapshot they used. Warnings must be acknowledged by the approving
+officer; a blocking result prevents issuance unless an administrator overrides it with a
+written reason (audited). Without any reference data loaded, the checks record that they had
+nothing to check against and block nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.applications.models import Application, ApplicationLine
+from app.audit import service as audit
+from app.checks import service as checks
+from app.checks.models import CheckRun
+from app.checks.service import IntendedLine, IntendedTrade
+from app.core.actor import Actor
+from app.core.clock import utcnow
+from app.core.errors import Conflict, NotFound
+from app.permits.models import Permit
+from app.species import service as species
+from app.species.models import Quota, Taxon
+
+SUBMISSION, APPROVAL = "submission", "approval"
+PENDING = ("submitted", "approved")
+COUNTING_PERMIT_STATES = ("valid", "exported", "used")  # cancelled and expired: released
+
+
+def _trade(application: Application, today: date) -> IntendedTrade:
+    importing = application.document_type == "I"
+    exporter = application.counterparty_country if importing else application.applicant_country
+    importer = application.applicant_country if importing else application.counterparty_country
+    return IntendedTrade(
+        document_type=application.document_type,
+        exporter_country=exporter,
+        importer_country=importer,
+        purpose_code=application.purpose_code,
+        on=today,
+        import_permit_referenced=application.export_permit_number is not None,
+        lines=tuple(
+            IntendedLine(
+                letter=line.letter,
+                scientific_name=line.scientific_name,
+                source_code=line.source_code,
+                term_code=line.term_code,
+                quantity=line.quantity,
+                unit=line.unit_code,
+                origin_country=line.origin_country,
+                appendix=line.appendix,
+            )
+            for line in application.lines
+        ),
+    )
+
+
+def quota_usage(session: Session, application: Application) -> Callable[[Quota, Taxon], Decimal]:
+    """What already counts against a quota: the lines of this Party's other export
+    applications of the quota's year that are pending or whose permit is in force or used,
+    for taxa under the quota's taxon, in its unit (and term and source when it names them)."""
+    names: dict[str, list[int]] = {}
+
+    def ancestry(name: str) -> list[int]:
+        if name not in names:
+            taxon = species.resolve(session, name)
+            names[name] = species.ancestry(taxon) if taxon else []
+        return names[name]
+
+    def used(quota: Quota, taxon: Taxon) -> Decimal:
+        issued = select(Permit.application_id).where(Permit.status.in_(COUNTING_PERMIT_STATES))
+        rows = session.execute(
+            select(ApplicationLine, Application.created_at)
+            .join(Application, Application.id == ApplicationLine.application_id)
+            .where(
+                Application.id != application.id,
+                Application.document_type.in_(("E", "R")),
+                Application.applicant_country == quota.party,
+                (Application.status.in_(PENDING)) | (Application.id.in_(issued)),
+                ApplicationLine.unit_code == quota.unit,
+            )
+        ).all()
+        total = Decimal(0)
+        for line, created in rows:
+            if created.year != quota.year or taxon.id not in ancestry(line.scientific_name):
+                continue
+            if quota.term_code and line.term_code != quota.term_code:
+                continue
+            if quota.source_code and line.source_code != quota.source_code:
+                continue
+            total += line.quantity
+        return total
+
+    return used
+
+
+def run(session: Session, application: Application, *, stage: str) -> CheckRun:
+    """Run the checks on an application and record the results."""
+    outcome = checks.check(
+        session, _trade(application, utcnow().date()), used=quota_usage(session, application)
+    )
+    results = [
+        {"code": r.code, "severity": r.severity.value, "message": r.message, "line": r.line}
+        for r in outcome.results
+    ]
+    if outcome.snapshot_id is None:
+        results = []  # no reference data: nothing was checked (the run says so: no snapshot)
+    record = CheckRun(
+        application_id=application.id,
+        stage=stage,
+        snapshot_id=outcome.snapshot_id,
+        results=json.dumps(results),
+        blocked=any(r["severity"] == "block" for r in results),
+        created_at=utcnow(),
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def warnings(record: CheckRun) -> list[dict[str, str]]:
+    return [r for r in json.loads(record.results) if r["severity"] == "warn"]
+
+
+def latest(session: Session, application_id: int) -> CheckRun | None:
+    return session.scalar(
+        select(CheckRun)
+        .where(CheckRun.application_id == application_id)
+        .order_by(CheckRun.id.desc())
+        .limit(1)
+    )
+
+
+def runs(session: Session, application_id: int) -> list[CheckRun]:
+    query = select(CheckRun).where(CheckRun.application_id == application_id)
+    return list(session.scalars(query.order_by(CheckRun.id)))
+
+
+def at_approval(
+    session: Session, application: Application, *, officer: Actor, acknowledge: bool
+) -> CheckRun:
+    """The approval's checks: warnings need the officer's acknowledgement."""
+    record = run(session, application, stage=APPROVAL)
+    found = warnings(record)
+    if found and not acknowledge:
+        raise Conflict(
+            f"{len(found)} warning(s) to acknowledge before approving "
+            "(approve again with acknowledge_warnings: true)",
+            code="warnings_not_acknowledged",
+            details={"results": json.loads(record.results)},
+        )
+    if found:
+        record.acknowledged_by_id = officer.user_id
+    return record
+
+
+def require_issuable(session: Session, application: Application) -> None:
+    """Refuse issuance while the latest checks block, unless overridden."""
+    record = latest(session, application.id)
+    if record is not None and record.blocked and record.overridden_by_id is None:
+        blocking = [r for r in json.loads(record.results) if r["severity"] == "block"]
+        raise Conflict(
+            "the compliance checks block this permit: "
+            + "; ".join(f"{r['code']}: {r['message']}" for r in blocking),
+            code="blocked_by_checks",
+            details={"results": blocking, "check_run_id": record.id},
+        )
+
+
+def override(session: Session, application: Application, *, admin: Actor, reason: str) -> CheckRun:
+    """An administrator lifts the latest blocking results, with a written reason."""
+    record = latest(session, application.id)
+    if record is None or not record.blocked:
+        raise NotFound(
+            "no blocking check result to override",
+            code="nothing_to_override",
+            details={"application_id": application.id},
+        )
+    record.overridden_by_id, record.override_reason = admin.user_id, reason
+    audit.record(
+        session,
+        actor=admin,
+        action="checks.override",
+        object_type="application",
+        object_id=application.id,
+        details={
+            "check_run_id": record.id,
+            "reason": reason,
+            "codes": [r["code"] for r in json.loads(record.results) if r["severity"] == "block"],
+        },
+    )
+    return record
