@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
@@ -39,10 +40,10 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def app_state(name: str) -> Callable[[Request], Any]:
+def app_state(name: str) -> Callable[[Request], Coroutine[Any, Any, Any]]:
     """A dependency giving one of the adapters app/bootstrap.py built (kept on app.state)."""
 
-    def dependency(request: Request) -> Any:
+    async def dependency(request: Request) -> Any:  # no I/O: stays on the event loop
         return getattr(request.app.state, name)
 
     dependency.__name__ = f"get_{name}"
@@ -69,42 +70,74 @@ _api_key = APIKeyHeader(
 )
 
 
-def get_actor(
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presents, read without touching the database (for endpoints that
+    authenticate inside their own unit of work)."""
+
+    bearer: str | None
+    api_key: str | None
+    remote: str | None
+    secret: str
+
+    def actor(self, session: Session, *roles: Role) -> Actor:
+        """Authenticate, then require one of ``roles`` (none: any signed-in user)."""
+        if self.bearer is not None:
+            user = auth_service.user_from_token(session, self.bearer, secret=self.secret)
+        elif self.api_key:
+            user = auth_service.user_from_api_key(session, self.api_key)
+        else:
+            raise NotAuthenticated("log in (Bearer token) or send an X-API-Key header")
+        actor = auth_service.actor_for(user, self.remote)
+        if roles:
+            _require(actor, frozenset(roles))
+        return actor
+
+
+async def get_credentials(
     request: Request,
-    session: SessionDep,
     secret: SecretKeyDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
-) -> Actor:
-    if bearer is not None:
-        user = auth_service.user_from_token(session, bearer.credentials, secret=secret)
-    elif api_key:
-        user = auth_service.user_from_api_key(session, api_key)
-    else:
-        raise NotAuthenticated("log in (Bearer token) or send an X-API-Key header")
-    remote = request.client.host if request.client else None
-    return auth_service.actor_for(user, remote)
+) -> Credentials:
+    return Credentials(
+        bearer=bearer.credentials if bearer is not None else None,
+        api_key=api_key,
+        remote=request.client.host if request.client else None,
+        secret=secret,
+    )
+
+
+CredentialsDep = Annotated[Credentials, Depends(get_credentials)]
+
+
+def get_actor(session: SessionDep, credentials: CredentialsDep) -> Actor:
+    return credentials.actor(session)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
-def require_role(*roles: Role) -> Callable[[Actor], Actor]:
+def require_role(*roles: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     allowed = frozenset(roles)
 
-    def check(actor: CurrentActor) -> Actor:
-        if actor.role not in allowed:
-            raise PermissionDenied(
-                f"this needs the role {' or '.join(sorted(r.value for r in allowed))}",
-                code="role_not_allowed",
-                details={
-                    "role": actor.role.value if actor.role else None,
-                    "allowed": sorted(r.value for r in allowed),
-                },
-            )
-        return actor
+    async def check(actor: CurrentActor) -> Actor:  # no I/O: stays on the event loop
+        return _require(actor, allowed)
 
     return check
+
+
+def _require(actor: Actor, allowed: frozenset[Role]) -> Actor:
+    if actor.role not in allowed:
+        raise PermissionDenied(
+            f"this needs the role {' or '.join(sorted(r.value for r in allowed))}",
+            code="role_not_allowed",
+            details={
+                "role": actor.role.value if actor.role else None,
+                "allowed": sorted(r.value for r in allowed),
+            },
+        )
+    return actor
 
 
 def remote_addr(request: Request) -> str | None:

@@ -7,21 +7,28 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from app.api.deps import (
     AnnouncerDep,
+    CredentialsDep,
     HttpClientDep,
     Limit,
     Offset,
     ReceiverDep,
     SessionDep,
+    SessionFactoryDep,
     SettingsDep,
     app_state,
     require_role,
 )
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
+from app.core.config import Settings
+from app.core.db import read_only_session, unit_of_work
 from app.core.errors import DomainError
 from app.customs import events, service
 from app.customs.schemas import (
@@ -34,10 +41,11 @@ from app.customs.schemas import (
     WebhookRead,
 )
 from app.exchange.request import request_permit
+from app.exchange.service import Receiver
 from app.outbox import webhooks
 
 router = APIRouter(prefix="/customs", tags=["customs"], responses=ERROR_RESPONSES)
-Checker = Annotated[Actor, Depends(require_role(Role.CUSTOMS, Role.OFFICER, Role.ADMIN))]
+CHECKERS = (Role.CUSTOMS, Role.OFFICER, Role.ADMIN)
 Customs = Annotated[Actor, Depends(require_role(Role.CUSTOMS))]
 ClockDep = Annotated[Callable[[], datetime], Depends(app_state("clock"))]
 Country = Annotated[str, Path(pattern="^[A-Z]{2}$", description="The issuing Party")]
@@ -56,44 +64,73 @@ PERMIT = "/permits/{country}/{number}"
     "with which certificate. A permit of a peer Party that was never pushed here is first "
     "asked of that Party (`fetched` is then true), unless `fetch=false`.",
 )
-def check_permit(
+async def check_permit(
     country: Country,
     number: Number,
-    session: SessionDep,
+    credentials: CredentialsDep,
+    factory: SessionFactoryDep,
     settings: SettingsDep,
     clock: ClockDep,
     receiver: ReceiverDep,
     client: HttpClientDep,
-    actor: Checker,
     fetch: Annotated[
         bool,
         Query(description="Ask the issuing Party for a permit not known here (PERMIT_REQUEST)"),
     ] = True,
 ) -> CustomsView:
-    def ask(party: str, permit_number: str) -> bool:
-        try:
-            request_permit(
+    # The hot path of the border: authentication and the check in one read-only unit of work,
+    # in one hop to the thread pool. Only a permit to fetch from its issuer writes.
+    def work() -> CustomsView:
+        with read_only_session(factory) as session:
+            actor = credentials.actor(session, *CHECKERS)
+            view = service.check(
                 session,
-                party=party,
-                number=permit_number,
-                receiver=receiver,
-                client=client,
-                actor=actor,
-                timeout=settings.relay_timeout_seconds,
+                country,
+                number,
+                own_party=settings.party,
+                max_bytes=settings.max_xml_bytes,
+                now=clock(),
             )
-        except DomainError:  # not a peer, unreachable, not there, or not genuine
-            return False
-        return True
+        if view.state != "NOT_FOUND" or not fetch or country == settings.party:
+            return view
+        with unit_of_work(factory) as session:
+            return service.check(
+                session,
+                country,
+                number,
+                own_party=settings.party,
+                max_bytes=settings.max_xml_bytes,
+                now=clock(),
+                fetch=lambda party, permit_number: _ask(
+                    session, party, permit_number, receiver, client, actor, settings
+                ),
+            )
 
-    return service.check(
-        session,
-        country,
-        number,
-        own_party=settings.party,
-        max_bytes=settings.max_xml_bytes,
-        now=clock(),
-        fetch=ask if fetch else None,
-    )
+    return await run_in_threadpool(work)
+
+
+def _ask(
+    session: Session,
+    party: str,
+    number: str,
+    receiver: Receiver,
+    client: httpx.Client,
+    actor: Actor,
+    settings: Settings,
+) -> bool:
+    try:
+        request_permit(
+            session,
+            party=party,
+            number=number,
+            receiver=receiver,
+            client=client,
+            actor=actor,
+            timeout=settings.relay_timeout_seconds,
+        )
+    except DomainError:  # not a peer, unreachable, not there, or not genuine
+        return False
+    return True
 
 
 @router.post(
