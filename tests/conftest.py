@@ -5,6 +5,7 @@ is built by running the Alembic migrations; every test starts from empty tables.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +135,12 @@ def api(app, session_factory: sessionmaker[Session]) -> Iterator[Api]:
         helper = Api(client=client, session_factory=session_factory)
         helper.bootstrap_admin()
         yield helper
+
+
+def party_database(backend: str, request: pytest.FixtureRequest, name: str = "party") -> str:
+    """A database URL for a LocalParty on ``backend``: "" is its embedded SQLite default; on
+    PostgreSQL, a new database in the run's throwaway cluster."""
+    if backend == "sqlite":
+        return ""
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database(f"{name}_{uuid.uuid4().hex[:8]}")

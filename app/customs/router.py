@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -43,6 +43,7 @@ from app.customs.schemas import (
 from app.exchange.request import request_permit
 from app.exchange.service import Receiver
 from app.outbox import webhooks
+from app.outbox.announce import Announcer
 
 router = APIRouter(prefix="/customs", tags=["customs"], responses=ERROR_RESPONSES)
 CHECKERS = (Role.CUSTOMS, Role.OFFICER, Role.ADMIN)
@@ -133,6 +134,18 @@ def _ask(
     return True
 
 
+def _event_context(
+    settings: Settings, announcer: Announcer, clock: Callable[[], datetime], actor: Actor
+) -> dict[str, Any]:
+    return {
+        "own_party": settings.party,
+        "max_bytes": settings.max_xml_bytes,
+        "actor": actor,
+        "announcer": announcer,
+        "now": clock(),
+    }
+
+
 @router.post(
     f"{PERMIT}/export-endorsements",
     response_model=BorderEventResult,
@@ -158,18 +171,9 @@ def endorse_export(
     actor: Customs,
 ) -> BorderEventResult:
     result, created = events.endorse_export(
-        session,
-        country,
-        number,
-        body,
-        own_party=settings.party,
-        max_bytes=settings.max_xml_bytes,
-        actor=actor,
-        announcer=announcer,
-        now=clock(),
+        session, country, number, body, **_event_context(settings, announcer, clock, actor)
     )
-    if not created:
-        response.status_code = 200
+    response.status_code = 201 if created else 200  # 200: the same declaration again
     return result
 
 
@@ -198,18 +202,9 @@ def clear_import(
     actor: Customs,
 ) -> BorderEventResult:
     result, created = events.clear_import(
-        session,
-        country,
-        number,
-        body,
-        own_party=settings.party,
-        max_bytes=settings.max_xml_bytes,
-        actor=actor,
-        announcer=announcer,
-        now=clock(),
+        session, country, number, body, **_event_context(settings, announcer, clock, actor)
     )
-    if not created:
-        response.status_code = 200
+    response.status_code = 201 if created else 200  # 200: the same declaration again
     return result
 
 

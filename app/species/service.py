@@ -354,13 +354,7 @@ def listing_at(session: Session, taxon: Taxon, *, on: date, origin: str | None) 
     """The listing that applies to ``taxon`` on ``on`` for specimens of ``origin``'s
     population: the taxon's own, else the nearest listed ancestor's."""
     for taxon_id in ancestry(taxon):
-        listings = session.scalars(
-            select(Listing).where(
-                Listing.taxon_id == taxon_id,
-                Listing.effective_from <= on,
-                or_(Listing.effective_to.is_(None), Listing.effective_to > on),
-            )
-        ).all()
+        listings = _listings_on(session, taxon_id, on)
         chosen = [x for x in listings if _covers(x, origin)]
         if chosen:
             # a population-specific listing is more precise than a general one
@@ -368,6 +362,16 @@ def listing_at(session: Session, taxon: Taxon, *, on: date, origin: str | None) 
         if listings:
             return None  # listed, but not for this population (a split with a gap)
     return None
+
+
+def _listings_on(session: Session, taxon_id: int, on: date) -> list[Listing]:
+    """The taxon's own listings in effect on ``on``."""
+    query = select(Listing).where(
+        Listing.taxon_id == taxon_id,
+        Listing.effective_from <= on,
+        or_(Listing.effective_to.is_(None), Listing.effective_to > on),
+    )
+    return list(session.scalars(query))
 
 
 def _covers(listing: Listing, origin: str | None) -> bool:
@@ -388,13 +392,7 @@ def describe(session: Session, match: Match, *, on: date) -> dict[str, object]:
     general = listing_at(session, taxon, on=on, origin=None)
     notes = []
     for taxon_id in ancestry(taxon):
-        rows = session.scalars(
-            select(Listing).where(
-                Listing.taxon_id == taxon_id,
-                Listing.effective_from <= on,
-                or_(Listing.effective_to.is_(None), Listing.effective_to > on),
-            )
-        ).all()
+        rows = _listings_on(session, taxon_id, on)
         for row in rows:
             if row.parties:
                 notes.append(f"Appendix {row.appendix} for the populations of {row.parties}")

@@ -4,7 +4,6 @@ state (USED) and the same quantities."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,25 +18,17 @@ from app.cli.parties import (
     issue_export_permit,
     wait_for,
 )
+from tests.conftest import party_database
 
 FAST = {"relay_interval_seconds": "0.2", "retry_base_seconds": "0.3"}
-
-
-def _database(backend: str, request: pytest.FixtureRequest) -> str:
-    if backend == "sqlite":
-        return ""
-    url: str = request.getfixturevalue("pg_cluster").create_database(
-        f"border_{uuid.uuid4().hex[:8]}"
-    )
-    return url
 
 
 @pytest.fixture
 def parties(
     tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> Iterator[tuple[LocalParty, LocalParty]]:
-    ch = LocalParty("CH", tmp_path / "CH", _database(backend, request), options=FAST)
-    fr = LocalParty("FR", tmp_path / "FR", _database(backend, request), options=FAST)
+    ch = LocalParty("CH", tmp_path / "CH", party_database(backend, request), options=FAST)
+    fr = LocalParty("FR", tmp_path / "FR", party_database(backend, request), options=FAST)
     for party in (ch, fr):
         party.prepare()
     ch.trust(fr)

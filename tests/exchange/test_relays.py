@@ -22,17 +22,9 @@ from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
 from epix import EnvelopeHeader, MessageType, build_envelope
 from signing import sign_bytes
+from tests.conftest import party_database
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "ours-reexport.xml"
-
-
-def _database(backend: str, request: pytest.FixtureRequest) -> str:
-    if backend == "sqlite":
-        return ""
-    url: str = request.getfixturevalue("pg_cluster").create_database(
-        f"relays_{uuid.uuid4().hex[:8]}"
-    )
-    return url
 
 
 @pytest.fixture
@@ -40,7 +32,7 @@ def world(
     tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> Iterator[tuple[LocalParty, sessionmaker[Session], LocalParty]]:
     ch = LocalParty(
-        "CH", tmp_path / "CH", _database(backend, request), options={"relay_enabled": "false"}
+        "CH", tmp_path / "CH", party_database(backend, request), options={"relay_enabled": "false"}
     )
     fr = LocalParty("FR", tmp_path / "FR")
     for party in (ch, fr):

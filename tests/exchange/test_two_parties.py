@@ -32,6 +32,7 @@ from app.core.actor import Role
 from epix import ReceiptStatus, load_schemas, parse_receipt
 from epix.schema import default_schema_dir
 from signing import load_certificate, verify
+from tests.conftest import party_database
 from tests.exchange.faulty_network import Act, FaultyNetwork
 
 SENDER = {
@@ -73,14 +74,6 @@ class Pair:
         )
 
 
-def _database(backend: str, request: pytest.FixtureRequest, name: str) -> str:
-    if backend == "sqlite":
-        return ""  # the embedded default: SQLite in the Party's data directory
-    cluster = request.getfixturevalue("pg_cluster")
-    url: str = cluster.create_database(f"{name}_{uuid.uuid4().hex[:8]}")
-    return url
-
-
 def _pair(
     tmp_path: Path,
     backend: str,
@@ -89,8 +82,8 @@ def _pair(
     receiver: str = "FR",
     fr_trusts_ch: bool = True,
 ) -> Pair:
-    ch = LocalParty("CH", tmp_path / "CH", _database(backend, request, "ch"), options=SENDER)
-    fr = LocalParty(receiver, tmp_path / receiver, _database(backend, request, "fr"))
+    ch = LocalParty("CH", tmp_path / "CH", party_database(backend, request, "ch"), options=SENDER)
+    fr = LocalParty(receiver, tmp_path / receiver, party_database(backend, request, "fr"))
     for party in (ch, fr):
         party.prepare()
     network = FaultyNetwork(fr.base_url)
