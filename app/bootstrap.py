@@ -164,8 +164,8 @@ def metadata() -> MetaData:
     """Every table, for Alembic and the model/migration agreement check."""
     from app.applications import models as _applications  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
-    from app.checks import models as _checks  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.checks import models as _checks  # noqa: F401
     from app.exchange import models as _exchange  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
     from app.permits import models as _permits  # noqa: F401
