@@ -152,13 +152,13 @@ def receive(
     """Handle one POSTed message. Never raises on content."""
     now = now or utcnow()
     sha256 = hashlib.sha256(data).hexdigest()
-    registry = trust_service.registry_lookup(session)
+    registry = trust_service.registry_view(session)  # once per message
 
     def senders(party: str) -> tuple[list[x509.Certificate], frozenset[str]]:
         # a suspended peer's messages are refused (it may send them again once reactivated)
-        if trust_service.is_suspended(session, party):
+        if registry.is_suspended(party):
             raise EnvelopeError(ErrorCode.UNKNOWN_SENDER, f"Party {party} is suspended here")
-        return registry(party)
+        return registry.lookup(party)
 
     try:
         envelope = parse_envelope(
@@ -185,7 +185,7 @@ def receive(
             now,
         )
     try:
-        answer = _apply(session, envelope, receiver=receiver, now=now)
+        answer = _apply(session, envelope, receiver=receiver, registry=registry, now=now)
     except PermitRefused as exc:
         return _rejected(receiver, data, sha256, exc.code, exc.message, envelope, now)
     receipt = _receipt(
@@ -214,11 +214,25 @@ def receive(
 
 
 def _apply(
-    session: Session, envelope: Envelope, *, receiver: Receiver, now: datetime
+    session: Session,
+    envelope: Envelope,
+    *,
+    receiver: Receiver,
+    registry: trust_service.RegistryView,
+    now: datetime,
 ) -> permits_service.Standing | None:
     header = envelope.header
     if header.message_type is MessageType.PERMIT_ISSUED:
-        _store_permit(session, envelope, receiver=receiver, now=now)
+        store_permit(
+            session,
+            sender=header.sender,
+            number=header.permit_number,
+            signed=envelope.permit or b"",
+            message_id=str(header.message_id),
+            receiver=receiver,
+            now=now,
+            registry=registry,
+        )
         return None
     if header.message_type is MessageType.PERMIT_STATUS:
         try:
@@ -237,21 +251,6 @@ def _apply(
         ) from exc
 
 
-def _store_permit(
-    session: Session, envelope: Envelope, *, receiver: Receiver, now: datetime
-) -> None:
-    header = envelope.header
-    store_permit(
-        session,
-        sender=header.sender,
-        number=header.permit_number,
-        signed=envelope.permit or b"",
-        message_id=str(header.message_id),
-        receiver=receiver,
-        now=now,
-    )
-
-
 def store_permit(
     session: Session,
     *,
@@ -261,6 +260,7 @@ def store_permit(
     message_id: str,
     receiver: Receiver,
     now: datetime,
+    registry: trust_service.RegistryView | None = None,
 ) -> ForeignPermit:
     """Verify a permit ``sender`` sent (its own signature, against the registry; issued by
     ``sender``; numbered ``number``) and store its exact bytes, once. The same bytes again
@@ -269,7 +269,7 @@ def store_permit(
         signed,
         own_party=receiver.party,
         own_certificates=(),
-        registry=trust_service.registry_lookup(session),
+        registry=(registry or trust_service.registry_view(session)).lookup,
         max_bytes=receiver.max_bytes,
     )
     if not verdict.authentic or verdict.party != sender:
