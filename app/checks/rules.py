@@ -159,7 +159,15 @@ def _quota(trade: Trade, line: LineFacts) -> list[Result]:
                 )
             )
             continue
-        after = q.used + line.quantity
+        earlier = sum(
+            (
+                other.quantity
+                for other in trade.lines[: trade.lines.index(line)]
+                if q in other.quotas and other.unit == q.unit
+            ),
+            Decimal(0),
+        )  # this trade's earlier lines on the same quota
+        after = q.used + earlier + line.quantity
         if after > q.quantity:
             zero = " (a zero quota: no export)" if q.quantity == 0 else ""
             out.append(
@@ -167,8 +175,8 @@ def _quota(trade: Trade, line: LineFacts) -> list[Result]:
                     "quota_exceeded",
                     Severity.BLOCK,
                     f"{q.party}'s {q.year} export quota for {q.taxon_name} is {q.quantity} {q.unit}"
-                    f"{zero}; {q.used} are already issued or pending, and this line asks "
-                    f"{line.quantity} (Res. Conf. 14.7).",
+                    f"{zero}; {q.used + earlier} are already issued, pending or on earlier "
+                    f"lines, and this line asks {line.quantity} (Res. Conf. 14.7).",
                     line.letter,
                 )
             )

@@ -248,9 +248,16 @@ def _quota(item: dict[str, Any]) -> QuotaRecord:
         quantity=quantity,
         unit=str(unit or "NAR").strip().upper() or "NAR",
         term_code=(str(item["term_code"]).strip().upper() if item.get("term_code") else None),
-        source_code=(str(item["source_code"]).strip().upper() if item.get("source_code") else None),
+        source_code=_one_source(item.get("source_code") or item.get("source_codes")),
         notes=_text(item, "notes", required=False),
     )
+
+
+def _one_source(value: Any) -> str | None:
+    codes = _codes(value)
+    if len(codes) > 1:
+        raise RowError("a quota names at most one source code")
+    return codes[0] if codes else None
 
 
 def _codes(value: Any) -> list[str]:

@@ -179,6 +179,12 @@ def override(session: Session, application: Application, *, admin: Actor, reason
             code="nothing_to_override",
             details={"application_id": application.id},
         )
+    if record.overridden_by_id is not None:
+        raise Conflict(
+            "these results were overridden already",
+            code="already_overridden",
+            details={"check_run_id": record.id, "reason": record.override_reason},
+        )
     record.overridden_by_id, record.override_reason = admin.user_id, reason
     audit.record(
         session,

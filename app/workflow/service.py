@@ -71,6 +71,7 @@ def approve_application(
     acknowledge_warnings: bool = False,
 ) -> Application:
     """Approve after the compliance checks run again; their warnings must be acknowledged."""
+    next_state(Entity.APPLICATION, application.status, Action.APPROVE, officer.role)
     compliance.at_approval(session, application, officer=officer, acknowledge=acknowledge_warnings)
     application.decided_at = utcnow()
     application.decided_by_id = officer.user_id

@@ -417,3 +417,34 @@ def test_convention_rules(reference: Path, session_factory: sessionmaker[Session
         lines=[_line("Felis imaginaria")],
     )
     assert "name_not_found" in unknown
+
+
+def test_a_quota_counts_every_line_of_the_trade_and_its_source(
+    reference: Path, session_factory: sessionmaker[Session]
+) -> None:
+    def trophies(*quantities: int, source: str = "W") -> set[tuple[str, str]]:
+        lines = [
+            _line(
+                "Loxodonta africana",
+                letter=chr(ord("A") + i),
+                term_code="TRO",
+                source_code=source,
+                quantity=Decimal(q),
+                origin_country="ZA",
+            )
+            for i, q in enumerate(quantities)
+        ]
+        return set(
+            _check(
+                session_factory,
+                document_type="E",
+                exporter_country="ZA",
+                importer_country="US",
+                purpose_code="H",
+                lines=lines,
+            )
+        )
+
+    assert ("quota_exceeded", "block") not in trophies(6)
+    assert ("quota_exceeded", "block") in trophies(6, 6)  # 12 against a quota of 10
+    assert ("quota_exceeded", "block") not in trophies(6, 6, source="C")  # the quota is for W

@@ -75,8 +75,16 @@ def test_appendix_i_commercial_is_blocked_until_overridden(reference: None, api:
     assert overridden.status_code == 200, overridden.text
     assert overridden.json()["override_reason"].startswith("pre-Convention")
 
+    again = api.client.post(
+        f"{path}/checks/override", headers=admin, json={"reason": "a second opinion on it"}
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "already_overridden")
+
     issued = api.client.post(f"{path}/issue", headers=officer)
     assert issued.status_code == 201, issued.text
+    # approving again is the workflow's refusal, not the checks'
+    twice = api.client.post(f"{path}/approve", headers=officer)
+    assert (twice.status_code, twice.json()["code"]) == (409, "invalid_transition")
     events = api.client.get(
         f"{V1}/audit/events", headers=admin, params={"action": "checks.override"}
     ).json()["items"]
