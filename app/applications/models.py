@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, UTCDateTime
@@ -39,6 +39,8 @@ class Application(Base):
     # keyed as foreign permits are (issuing Party, number); both set or neither.
     export_permit_party: Mapped[str | None] = mapped_column(String(2))
     export_permit_number: Mapped[str | None] = mapped_column(String(35))
+    # the latest compliance check run blocks issuance (kept here: no query when issuing)
+    checks_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     officer_comment: Mapped[str | None] = mapped_column(Text)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -118,6 +118,7 @@ def run(session: Session, application: Application, *, stage: str) -> CheckRun:
     )
     session.add(record)
     session.flush()
+    application.checks_blocked = record.blocked
     return record
 
 
@@ -159,6 +160,8 @@ def at_approval(
 
 def require_issuable(session: Session, application: Application) -> None:
     """Refuse issuance while the latest checks block, unless overridden."""
+    if not application.checks_blocked:  # the common case: nothing to read
+        return
     record = latest(session, application.id)
     if record is not None and record.blocked and record.overridden_by_id is None:
         blocking = [r for r in json.loads(record.results) if r["severity"] == "block"]
@@ -186,6 +189,7 @@ def override(session: Session, application: Application, *, admin: Actor, reason
             details={"check_run_id": record.id, "reason": record.override_reason},
         )
     record.overridden_by_id, record.override_reason = admin.user_id, reason
+    application.checks_blocked = False
     audit.record(
         session,
         actor=admin,
