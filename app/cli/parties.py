@@ -119,7 +119,7 @@ class LocalParty:
         from app.auth import service as auth_service
         from app.cli.common import run_migrations
         from app.core.db import make_engine, make_session_factory, unit_of_work
-        from app.species import service as species_service
+        from app.species import importing as species_importing
         from signing import certificate_pem
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,7 @@ class LocalParty:
                 auth_service.ensure_first_admin(
                     session, username=settings.admin_username, password=ADMIN_PASSWORD
                 )
-                species_service.import_reference(session, actor=Actor.system("demo"))
+                species_importing.import_reference(session, actor=Actor.system("demo"))
         finally:
             engine.dispose()
         keys = bootstrap.own_keys(settings, bootstrap.issuing_authority(settings))

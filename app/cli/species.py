@@ -23,11 +23,11 @@ def species_import(
     ] = None,
 ) -> None:
     """Import reference data as a new snapshot; every bad row is reported, nothing imported."""
-    from app.species import service
+    from app.species import importing
 
     try:
         with cli_session() as session:
-            snapshot = service.import_reference(session, paths or None, actor=CLI_ACTOR)
+            snapshot = importing.import_reference(session, paths or None, actor=CLI_ACTOR)
             typer.echo(
                 f"snapshot {snapshot.id} from {snapshot.imported_at:%Y-%m-%d %H:%M} "
                 f"({snapshot.source}): {snapshot.counts}"

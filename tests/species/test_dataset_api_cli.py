@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.actor import Actor
 from app.core.db import unit_of_work
+from app.species import importing
 from app.species import service as species
 from tests.factories import Api
 
@@ -22,7 +23,7 @@ TODAY = date(2026, 11, 24)
 @pytest.fixture
 def shipped(session_factory: sessionmaker[Session]) -> None:
     with unit_of_work(session_factory) as session:
-        species.import_reference(session, actor=Actor.system("test"))
+        importing.import_reference(session, actor=Actor.system("test"))
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from app.checks.service import IntendedLine, IntendedTrade
 from app.core.actor import Actor
 from app.core.db import unit_of_work
 from app.core.errors import InvalidInput
+from app.species import importing
 from app.species import service as species
 from app.species.models import Snapshot, Taxon
 
@@ -131,7 +132,7 @@ def reference(tmp_path: Path, session_factory: sessionmaker[Session]) -> Path:
         "quota,ZA,Loxodonta africana,2026,10,NAR,TRO,W,,,,,hunting trophies\n",
     )
     with unit_of_work(session_factory) as session:
-        species.import_reference(session, [concepts, measures], actor=ADMIN)
+        importing.import_reference(session, [concepts, measures], actor=ADMIN)
     return concepts
 
 
@@ -175,7 +176,7 @@ def test_import_lookup_and_snapshots(
         assert species.ancestry(nigra)[1] == genus.id
         # the same files again: the current snapshot, unchanged
         first = species.current_snapshot(session)
-        again = species.import_reference(
+        again = importing.import_reference(
             session, [reference, reference.parent / "measures.csv"], actor=ADMIN
         )
         assert first is not None
@@ -222,7 +223,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(
     with unit_of_work(session_factory) as session:
         before = session.scalar(select(func.count()).select_from(Snapshot))
         with pytest.raises(InvalidInput) as caught:
-            species.import_reference(session, [reference, bad], actor=ADMIN)
+            importing.import_reference(session, [reference, bad], actor=ADMIN)
     problems = caught.value.details["problems"]
     assert [p.split(":")[0] for p in problems] == [
         "bad.csv line 2",

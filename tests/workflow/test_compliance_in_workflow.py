@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.actor import Actor
 from app.core.db import unit_of_work
-from app.species import service as species
+from app.species import importing
 from tests.factories import Api
 
 V1 = "/api/v1"
@@ -20,7 +20,7 @@ V1 = "/api/v1"
 @pytest.fixture
 def reference(session_factory: sessionmaker[Session]) -> None:
     with unit_of_work(session_factory) as session:
-        species.import_reference(session, actor=Actor.system("test"))
+        importing.import_reference(session, actor=Actor.system("test"))
 
 
 def _elephants(**overrides: Any) -> dict[str, Any]:
