@@ -80,9 +80,6 @@ class Trade:
     purpose_code: str
     on: date
     lines: tuple[LineFacts, ...]
-    valid_from: date | None = None
-    valid_until: date | None = None
-    max_validity_months: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -324,27 +321,6 @@ def _exporter_importer(trade: Trade) -> list[Result]:
     ]
 
 
-def _validity(trade: Trade) -> list[Result]:
-    if not (trade.valid_from and trade.valid_until and trade.max_validity_months):
-        return []
-    months = (trade.valid_until.year - trade.valid_from.year) * 12 + (
-        trade.valid_until.month - trade.valid_from.month
-    )
-    too_long = months > trade.max_validity_months or (
-        months == trade.max_validity_months and trade.valid_until.day > trade.valid_from.day
-    )
-    if not too_long and trade.valid_until >= trade.valid_from:
-        return []
-    return [
-        Result(
-            "validity_out_of_limits",
-            Severity.BLOCK,
-            f"The validity must end within {trade.max_validity_months} months of issue "
-            "(Res. Conf. 12.3).",
-        )
-    ]
-
-
 LINE_RULES: tuple[Callable[[Trade, LineFacts], list[Result]], ...] = (
     _listing,
     _suspension,
@@ -356,7 +332,8 @@ LINE_RULES: tuple[Callable[[Trade, LineFacts], list[Result]], ...] = (
     _source_kingdom,
     _source_unknown,
 )
-TRADE_RULES: tuple[Callable[[Trade], list[Result]], ...] = (_exporter_importer, _validity)
+# validity limits are not a rule here: issuance refuses them (app/permits/service.validity_until)
+TRADE_RULES: tuple[Callable[[Trade], list[Result]], ...] = (_exporter_importer,)
 
 CODES = (
     "suspension",
@@ -373,7 +350,6 @@ CODES = (
     "synonym_used",
     "appendix_mismatch",
     "same_exporter_importer",
-    "validity_out_of_limits",
 )
 
 

@@ -42,8 +42,6 @@ class IntendedTrade:
     lines: tuple[IntendedLine, ...]
     on: date
     import_permit_referenced: bool = False
-    valid_from: date | None = None
-    valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -191,13 +189,6 @@ def facts(
             purpose_code=trade.purpose_code,
             on=trade.on,
             lines=tuple(lines),
-            valid_from=trade.valid_from,
-            valid_until=trade.valid_until,
-            max_validity_months=(
-                lists.validity_months(trade.document_type, None)
-                if trade.valid_from and trade.valid_until
-                else None
-            ),
         ),
         snapshot.id if snapshot else None,
     )

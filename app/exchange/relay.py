@@ -200,7 +200,7 @@ def _peer(session: Session, party: str) -> _Peer:
     peer = trust.find_peer(session, party)
     if peer is None:
         return _Peer(None, False, (), frozenset())
-    trusted, revoked = trust.verification_certificates(session, party)
+    trusted, revoked = trust.registry_view(session).lookup(party)  # cached, parsed once
     return _Peer(peer.endpoint_url, peer.state == PeerState.ACTIVE, tuple(trusted), revoked)
 
 

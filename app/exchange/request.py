@@ -53,7 +53,7 @@ def _target(session: Session, party: str) -> _Target:
             code="peer_without_endpoint",
             details={"party": party},
         )
-    trusted, revoked = trust.verification_certificates(session, party)
+    trusted, revoked = trust.registry_view(session).lookup(party)
     return _Target(peer.endpoint_url, tuple(trusted), revoked)
 
 

@@ -213,10 +213,6 @@ def find_peer(session: Session, party: str) -> Peer | None:
     return repository.get_peer(session, party)
 
 
-def is_suspended(session: Session, party: str) -> bool:
-    return registry_view(session).is_suspended(party)
-
-
 def is_registered(session: Session, party: str) -> bool:
     """Whether ``party`` is a peer this service exchanges with (whatever its state: messages
     to a suspended peer wait in the outbox)."""
@@ -296,16 +292,3 @@ def registry_lookup(
 ) -> Callable[[str], tuple[list[x509.Certificate], frozenset[str]]]:
     """The registry as a function of the Party, for verify_permit."""
     return registry_view(session).lookup
-
-
-def verification_certificates(
-    session: Session, party: str
-) -> tuple[list[x509.Certificate], frozenset[str]]:
-    """What a permit signed by ``party`` may verify against, and what is revoked."""
-    peer = repository.get_peer(session, party)
-    if peer is None:
-        return [], frozenset()
-    records = repository.certificates(session, peer.id)
-    trusted = [parse_certificate(r.pem) for r in records if r.state in VERIFYING_STATES]
-    revoked = frozenset(r.fingerprint for r in records if r.state == CertificateState.REVOKED)
-    return trusted, revoked
