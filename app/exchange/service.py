@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from app.core.clock import utcnow
 from app.core.errors import DomainError
 from app.exchange import repository
-from app.exchange.models import ForeignPermit, InboxMessage
+from app.exchange.models import ForeignPermit
 from app.exchange.status import StatusRefused, apply_status
 from app.permits import service as permits_service
 from app.trust import service as trust_service
-from app.trust.verification import verify_permit
+from app.trust.verification import PermitVerification, verify_permit
 from app.xml.parser import parse_xml
 from epix import (
     Envelope,
@@ -67,9 +67,9 @@ class Receiver:
 class PermitRefused(Exception):
     """Why a message (or a permit a peer sent) is refused, with its EPIX error code."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, envelope: Envelope | None = None) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.envelope = code, message, envelope
 
 
 @dataclass(frozen=True)
@@ -146,13 +146,19 @@ def _claimed(data: bytes) -> tuple[uuid.UUID, str]:
     return message_id, sender
 
 
-def receive(
-    session: Session, data: bytes, *, receiver: Receiver, now: datetime | None = None
-) -> Answer:
-    """Handle one POSTed message. Never raises on content."""
-    now = now or utcnow()
-    sha256 = hashlib.sha256(data).hexdigest()
-    registry = trust_service.registry_view(session)  # once per message
+@dataclass(frozen=True)
+class _Checked:
+    """A message that verified against the registry at ``version``: its envelope and, for a
+    pushed permit, the permit's own verification."""
+
+    envelope: Envelope
+    permit: PermitVerification | None
+    version: int | None
+
+
+def _check(data: bytes, *, receiver: Receiver, registry: trust_service.RegistryView) -> _Checked:
+    """Everything about a message that needs no database: the envelope's signature, schema and
+    addressing, and a pushed permit's own signature. Raises EnvelopeError or PermitRefused."""
 
     def senders(party: str) -> tuple[list[x509.Certificate], frozenset[str]]:
         # a suspended peer's messages are refused (it may send them again once reactivated)
@@ -160,18 +166,66 @@ def receive(
             raise EnvelopeError(ErrorCode.UNKNOWN_SENDER, f"Party {party} is suspended here")
         return registry.lookup(party)
 
+    envelope = parse_envelope(
+        data,
+        schemas=receiver.schemas,
+        trusted_for=senders,
+        own_party=receiver.party,
+        max_bytes=receiver.max_bytes,
+    )
+    header = envelope.header
+    verdict = None
+    if header.message_type is MessageType.PERMIT_ISSUED:
+        try:
+            verdict = _verify_pushed(
+                envelope.permit or b"",
+                sender=header.sender,
+                number=header.permit_number,
+                receiver=receiver,
+                registry=registry,
+            )
+        except PermitRefused as exc:
+            exc.envelope = envelope  # the receipt answers the message it refuses
+            raise
+    return _Checked(envelope, verdict, registry.version)
+
+
+def _check_current(session: Session, data: bytes, *, receiver: Receiver) -> _Checked:
+    """:func:`_check` against the registry as this transaction sees it: first against the
+    one last read (verifying before the first statement, so holding no lock), then, only if
+    the registry's version has moved since, again against the current one."""
+    registry = trust_service.last_registry(session)
+    if registry is None:
+        return _check(data, receiver=receiver, registry=trust_service.registry_view(session))
     try:
-        envelope = parse_envelope(
-            data,
-            schemas=receiver.schemas,
-            trusted_for=senders,
-            own_party=receiver.party,
-            max_bytes=receiver.max_bytes,
-        )
+        checked = _check(data, receiver=receiver, registry=registry)
+    except (EnvelopeError, PermitRefused):
+        if trust_service.registry_version(session) == registry.version:
+            raise
+    else:
+        if trust_service.registry_version(session) == registry.version:
+            return checked
+    return _check(data, receiver=receiver, registry=trust_service.registry_view(session))
+
+
+def receive(
+    session: Session, data: bytes, *, receiver: Receiver, now: datetime | None = None
+) -> Answer:
+    """Handle one POSTed message. Never raises on content.
+
+    The signatures are verified before the transaction's first statement, so no lock is held
+    while verifying (see :func:`_check_current`)."""
+    now = now or utcnow()
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        checked = _check_current(session, data, receiver=receiver)
     except EnvelopeError as exc:
         return _rejected(receiver, data, sha256, exc.code, exc.message, None, now)
+    except PermitRefused as exc:
+        return _rejected(receiver, data, sha256, exc.code, exc.message, exc.envelope, now)
+    envelope = checked.envelope
     header = envelope.header
-    seen = repository.inbox_message(session, str(header.message_id))
+    seen = repository.inbox_entry(session, str(header.message_id))
     if seen is not None:
         if seen.sha256 == sha256:
             return Answer(200, seen.receipt, ReceiptStatus.DUPLICATE)
@@ -185,7 +239,7 @@ def receive(
             now,
         )
     try:
-        answer = _apply(session, envelope, receiver=receiver, registry=registry, now=now)
+        answer = _apply(session, checked, receiver=receiver, now=now)
     except PermitRefused as exc:
         return _rejected(receiver, data, sha256, exc.code, exc.message, envelope, now)
     receipt = _receipt(
@@ -197,46 +251,40 @@ def receive(
         answer=answer,
         now=now,
     )
-    session.add(
-        InboxMessage(
-            message_id=str(header.message_id),
-            sender=header.sender,
-            message_type=header.message_type.value,
-            permit_number=header.permit_number,
-            sha256=sha256,
-            status=ReceiptStatus.ACCEPTED.value,
-            received_at=now,
-            receipt=receipt,
-        )
+    # durable with the change it records, in the same transaction, before the receipt is sent
+    repository.add_inbox_entry(
+        session,
+        message_id=str(header.message_id),
+        sender=header.sender,
+        message_type=header.message_type.value,
+        permit_number=header.permit_number,
+        sha256=sha256,
+        status=ReceiptStatus.ACCEPTED.value,
+        received_at=now,
+        receipt=receipt,
     )
-    session.flush()  # durable with the change it records, before the receipt is sent
     return Answer(200, receipt, ReceiptStatus.ACCEPTED)
 
 
 def _apply(
-    session: Session,
-    envelope: Envelope,
-    *,
-    receiver: Receiver,
-    registry: trust_service.RegistryView,
-    now: datetime,
+    session: Session, checked: _Checked, *, receiver: Receiver, now: datetime
 ) -> permits_service.Standing | None:
-    header = envelope.header
+    header = checked.envelope.header
     if header.message_type is MessageType.PERMIT_ISSUED:
-        store_permit(
+        assert checked.permit is not None  # verified in _check
+        _record_permit(
             session,
             sender=header.sender,
             number=header.permit_number,
-            signed=envelope.permit or b"",
+            signed=checked.envelope.permit or b"",
+            verdict=checked.permit,
             message_id=str(header.message_id),
-            receiver=receiver,
             now=now,
-            registry=registry,
         )
         return None
     if header.message_type is MessageType.PERMIT_STATUS:
         try:
-            apply_status(session, envelope, own_party=receiver.party, now=now)
+            apply_status(session, checked.envelope, own_party=receiver.party, now=now)
         except StatusRefused as exc:
             raise PermitRefused(exc.code, exc.message) from None
         return None
@@ -251,26 +299,23 @@ def _apply(
         ) from exc
 
 
-def store_permit(
-    session: Session,
+def _verify_pushed(
+    signed: bytes,
     *,
     sender: str,
     number: str,
-    signed: bytes,
-    message_id: str,
     receiver: Receiver,
-    now: datetime,
-    registry: trust_service.RegistryView | None = None,
-) -> ForeignPermit:
-    """Verify a permit ``sender`` sent (its own signature, against the registry; issued by
-    ``sender``; numbered ``number``) and store its exact bytes, once. The same bytes again
-    return the stored permit; other bytes under the same number raise PermitRefused."""
+    registry: trust_service.RegistryView,
+) -> PermitVerification:
+    """A permit ``sender`` sent: its own signature verifies against the registry, it was
+    issued by ``sender`` and is numbered ``number``. Raises PermitRefused."""
     verdict = verify_permit(
         signed,
         own_party=receiver.party,
         own_certificates=(),
-        registry=(registry or trust_service.registry_view(session)).lookup,
+        registry=registry.lookup,
         max_bytes=receiver.max_bytes,
+        issuer=sender,
     )
     if not verdict.authentic or verdict.party != sender:
         reason = verdict.reasons[0].message if verdict.reasons else "issued by another Party"
@@ -280,14 +325,31 @@ def store_permit(
         raise PermitRefused(
             ErrorCode.RULE_VIOLATION, f"the permit is numbered {document.number}, not {number}"
         )
-    existing = repository.foreign_permit(session, sender, number)
+    return verdict
+
+
+def _record_permit(
+    session: Session,
+    *,
+    sender: str,
+    number: str,
+    signed: bytes,
+    verdict: PermitVerification,
+    message_id: str,
+    now: datetime,
+) -> bool:
+    """Store a verified permit's exact bytes, once: False when these bytes are already stored;
+    other bytes under the same number raise PermitRefused."""
+    existing = repository.foreign_permit_bytes(session, sender, number)
     if existing is not None:
-        if existing.signed_xml != signed:
+        if existing != signed:
             raise PermitRefused(
                 ErrorCode.RULE_VIOLATION, f"permit {number} was received before, different"
             )
-        return existing
-    stored = ForeignPermit(
+        return False
+    document = verdict.document
+    repository.add_foreign_permit(
+        session,
         issuing_party=sender,
         number=number,
         document_type=document.type if document else None,
@@ -299,7 +361,40 @@ def store_permit(
         received_at=now,
         signed_xml=signed,
     )
-    session.add(stored)  # flushed with the inbox row, once
+    return True
+
+
+def store_permit(
+    session: Session,
+    *,
+    sender: str,
+    number: str,
+    signed: bytes,
+    message_id: str,
+    receiver: Receiver,
+    now: datetime,
+) -> ForeignPermit:
+    """Verify a permit ``sender`` sent (its own signature, against the registry; issued by
+    ``sender``; numbered ``number``) and store its exact bytes, once. The same bytes again
+    return the stored permit; other bytes under the same number raise PermitRefused."""
+    verdict = _verify_pushed(
+        signed,
+        sender=sender,
+        number=number,
+        receiver=receiver,
+        registry=trust_service.registry_view(session),
+    )
+    _record_permit(
+        session,
+        sender=sender,
+        number=number,
+        signed=signed,
+        verdict=verdict,
+        message_id=message_id,
+        now=now,
+    )
+    stored = repository.foreign_permit(session, sender, number)
+    assert stored is not None  # just found or written
     return stored
 
 
@@ -312,8 +407,7 @@ def find_foreign(
 
 
 def foreign_permit_bytes(session: Session, party: str, number: str) -> bytes | None:
-    stored = repository.foreign_permit(session, party, number)
-    return stored.signed_xml if stored else None
+    return repository.foreign_permit_bytes(session, party, number)
 
 
 def list_foreign_permits(

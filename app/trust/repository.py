@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import page
@@ -35,8 +36,13 @@ def certificates(
     return list(session.scalars(query.order_by(PeerCertificate.not_before)))
 
 
+_VERSIONS = cast(Table, TrustRegistryVersion.__table__)
+_VERSION = select(_VERSIONS.c.version).where(_VERSIONS.c.id == 1)  # built once: read per message
+
+
 def version(session: Session) -> int | None:
-    return session.scalar(select(TrustRegistryVersion.version).where(TrustRegistryVersion.id == 1))
+    # Core on the session's connection: the transaction's snapshot, without the ORM's overhead
+    return session.connection().scalar(_VERSION)
 
 
 def bump_version(session: Session) -> bool:

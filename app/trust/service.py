@@ -262,12 +262,27 @@ def _bump(session: Session) -> None:
         session.flush()
 
 
+def _cache_key(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def last_registry(session: Session) -> RegistryView | None:
+    """The registry as last read for this database, from memory, without a query (None when
+    not read yet). It may be out of date: a decision made with it stands only when
+    :func:`registry_version`, read in the deciding transaction, is still its version."""
+    return _CACHE.get(_cache_key(session))
+
+
+def registry_version(session: Session) -> int | None:
+    """The registry's version as this transaction sees it (one primary-key read)."""
+    return repository.version(session)
+
+
 def registry_view(session: Session) -> RegistryView:
     """The registry as this transaction sees it, from memory when its version has not moved
     (one primary-key read instead of reading and parsing every certificate)."""
     version = repository.version(session)
-    bind = session.get_bind()
-    key = str(bind.engine.url)
+    key = _cache_key(session)
     cached = _CACHE.get(key)
     if cached is not None and cached.version == version and not session.info.get(_CHANGED):
         return cached

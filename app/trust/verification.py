@@ -65,17 +65,23 @@ def verify_permit(
     registry: RegistryLookup,
     certificates: Sequence[x509.Certificate] | None = None,
     max_bytes: int = MAX_BYTES,
+    issuer: str | None = None,
 ) -> PermitVerification:
     """Verify a signed ``CITESEPermit``. ``certificates``, when given, replace the registry
-    (an offline check against a certificate someone handed over). Never raises on content."""
+    (an offline check against a certificate someone handed over). ``issuer``, when the caller
+    knows which Party must have issued it (the sender of an EPIX message), selects the signer
+    to expect without reading the unsigned document; the result's ``party`` is still read from
+    the signed content, for the caller to compare. Never raises on content."""
     parsed = parse_xml(data, max_bytes=max_bytes)
     if parsed.root is None:
         first = parsed.problems[0]
         return _not_authentic(first.code, first.message)
-    # Which Party's signer to expect is taken from the document as claimed; nothing else is
-    # read from it before the signature is verified.
-    claimed = read_permit(parsed.root).document
-    party = claimed.issuing_country if claimed else None
+    party = issuer
+    if party is None:
+        # Which Party's signer to expect is taken from the document as claimed; nothing else
+        # is read from it before the signature is verified.
+        claimed = read_permit(parsed.root).document
+        party = claimed.issuing_country if claimed else None
     revoked: frozenset[str] = frozenset()
     if certificates is not None:
         trusted = list(certificates)
@@ -89,18 +95,25 @@ def verify_permit(
             return _not_authentic(
                 "unknown_sender", f"no certificate is trusted for Party {party}", party
             )
+    signed: list[PermitDocument | None] = []
+
+    def signing_time(signed_root: etree._Element) -> datetime | None:
+        # the signed content is read once: for the signing time here, for the result below
+        signed.append(read_permit(signed_root).document)
+        return signed[0].issued_at if signed[0] else None
+
     try:
         verified = verify(
-            parsed.root, trusted=trusted, revoked_fingerprints=revoked, signing_time=issue_time
+            parsed.root, trusted=trusted, revoked_fingerprints=revoked, signing_time=signing_time
         )
     except VerificationError as exc:
         return _not_authentic(exc.code.value, exc.message, party)
-    signed = read_permit(verified.signed_root).document  # business data: signed content only
+    document = signed[0] if signed else read_permit(verified.signed_root).document
     return PermitVerification(
         True,
-        party=signed.issuing_country if signed else None,
+        party=document.issuing_country if document else None,
         fingerprint=verified.fingerprint,
-        number=signed.number if signed else None,
+        number=document.number if document else None,
         signed_at=verified.signing_time,
-        document=signed,
+        document=document,
     )
