@@ -22,6 +22,7 @@ from bench import (
     exchange_drain,
     issuance,
     listing,
+    report_annual,
     signing_io,
     xml_io,
 )
@@ -29,8 +30,8 @@ from bench.databases import BACKENDS, SQLITE_SYNCHRONOUS, Database, Databases
 from bench.report import progress, write_json
 from bench.summary import summary
 
-BENCHMARKS = ("issuance", "listing", "xml", "signing", "receive", "drain", "customs")
-DATABASE_BENCHMARKS = ("issuance", "listing", "receive", "drain", "customs")
+BENCHMARKS = ("issuance", "listing", "xml", "signing", "receive", "drain", "customs", "annual")
+DATABASE_BENCHMARKS = ("issuance", "listing", "receive", "drain", "customs", "annual")
 EXCHANGE_BENCHMARKS = ("receive", "drain")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
@@ -44,6 +45,7 @@ class Profile:
     requests: int
     documents: int
     messages: int
+    annual_lines: int
 
 
 FULL = Profile(
@@ -54,6 +56,7 @@ FULL = Profile(
     requests=200,
     documents=2_000,
     messages=2_000,
+    annual_lines=1_000_000,
 )
 QUICK = Profile(
     issuances=200,
@@ -63,6 +66,7 @@ QUICK = Profile(
     requests=30,
     documents=200,
     messages=300,
+    annual_lines=20_000,
 )
 
 
@@ -109,6 +113,7 @@ def parser() -> argparse.ArgumentParser:
         ("--requests", FULL.requests, "timed requests per query kind"),
         ("--documents", FULL.documents, "XML documents per timed round"),
         ("--messages", FULL.messages, "EPIX messages received / drained"),
+        ("--annual-lines", FULL.annual_lines, "permit lines in the annual report's year"),
     ):
         sizes.add_argument(flag, type=positive, metavar="N", help=f"{text} [{value:,}]")
     env = p.add_argument_group("environment")
@@ -160,6 +165,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="receive: skip the second figure, over HTTP to a LocalParty server",
     )
+    epix.add_argument(
+        "--receive-senders",
+        type=positive,
+        default=4,
+        metavar="N",
+        help="receive: concurrent senders of the second HTTP figure [4]",
+    )
     customs = p.add_argument_group("customs validity check over HTTP (customs)")
     customs.add_argument(
         "--connections",
@@ -194,6 +206,7 @@ def profile(args: argparse.Namespace) -> Profile:
         requests=args.requests or base.requests,
         documents=args.documents or base.documents,
         messages=args.messages or base.messages,
+        annual_lines=args.annual_lines or base.annual_lines,
     )
 
 
@@ -246,6 +259,8 @@ def _run_one(
 ) -> dict[str, Any]:
     if name == "issuance":
         return issuance.run(db, count=sizes.issuances, rng=rng)
+    if name == "annual":
+        return report_annual.run(db, lines=sizes.annual_lines, rng=rng)
     if name == "customs":
         options = customs_check.Options(
             permits=sizes.permits,
@@ -278,7 +293,11 @@ def _run_exchange(
 
     if name == "receive":
         return exchange.run(
-            db, count=sizes.messages, open_database=open_database, http=not args.no_receive_http
+            db,
+            count=sizes.messages,
+            open_database=open_database,
+            http=not args.no_receive_http,
+            senders=args.receive_senders,
         )
     return exchange_drain.run(
         db,
@@ -300,7 +319,7 @@ def _correct(result: dict[str, Any]) -> bool:
         return bool(checks["xsd_valid"] and checks["round_trip"])
     if result["benchmark"] == "signing":
         return bool(checks["verified"])
-    if result["benchmark"] in (*EXCHANGE_BENCHMARKS, "customs"):
+    if result["benchmark"] in (*EXCHANGE_BENCHMARKS, "customs", "annual"):
         return bool(checks["ok"])
     return bool(
         checks["numbers_contiguous"]

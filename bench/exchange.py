@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -216,7 +217,9 @@ def foreign_permit_total(server: LocalParty) -> int:
 # --- benchmark: receive ----------------------------------------------------------------------
 
 
-def run(db: Database, *, count: int, open_database: OpenDatabase, http: bool) -> dict[str, Any]:
+def run(
+    db: Database, *, count: int, open_database: OpenDatabase, http: bool, senders: int = 4
+) -> dict[str, Any]:
     container = build(db.settings, engine=db.engine)
     receiver = container.receiver
     peer_key = party_key(PEER)
@@ -259,7 +262,20 @@ def run(db: Database, *, count: int, open_database: OpenDatabase, http: bool) ->
         "checks": checks,
     }
     if http:
-        result["http"] = _over_http(db.backend, messages, peer_key, open_database)
+        progress(f"[{db.backend}] receive over HTTP: sealing {count:,} more (not timed)")
+        more = permit_numbers(PEER, 2 * count)[count:]
+        concurrent = envelopes(
+            peer_key,
+            sender=PEER,
+            recipient=PARTY,
+            numbers=more,
+            permits=seal_permits(
+                container.schema, peer_key, issuer=PEER, importer=PARTY, numbers=more
+            ),
+        )
+        result["http"] = _over_http(
+            db.backend, messages, concurrent, senders, peer_key, open_database
+        )
         checks["ok"] = bool(checks["ok"] and result["http"]["checks"]["ok"])
     return result
 
@@ -301,50 +317,84 @@ def _verify(factory: sessionmaker[Session], count: int, statuses: list[str]) -> 
 
 
 def _over_http(
-    backend: str, messages: list[bytes], peer_key: SigningKey, open_database: OpenDatabase
+    backend: str,
+    messages: list[bytes],
+    concurrent: list[bytes],
+    senders: int,
+    peer_key: SigningKey,
+    open_database: OpenDatabase,
 ) -> dict[str, Any]:
-    """The same envelopes POSTed to a real CH server process, one after the other."""
-    count = len(messages)
+    """The envelopes POSTed to a real CH server process (one worker): ``messages`` one after
+    the other, then ``concurrent`` by ``senders`` senders at once (as several relays of a peer,
+    or several peers, would), each on its own keep-alive connection."""
     with local_party(PARTY, open_database, "receive_http") as server:
         server.trust(descriptor(PEER, server.data_dir.parent / "peer", peer_key))
         progress(f"[{backend}] receive over HTTP: starting the {PARTY} server")
         server.start()
         foreign_permit_total(server)  # warm: login, first query, first response
         url = f"{server.base_url}/epix/v1/messages"
-        statuses: list[int] = []
-        latencies: list[float] = []
-        progress(f"[{backend}] receive over HTTP: POSTing {count:,} messages, one at a time")
         assert server.process is not None
-        server_cpu_start = process_cpu_seconds(server.process.pid)
-        with httpx.Client(timeout=30) as client:
-            wall_start = time.perf_counter()
-            for index, data in enumerate(messages, start=1):
-                start = time.perf_counter()
-                response = client.post(url, content=data, headers=XML)
-                latencies.append(time.perf_counter() - start)
-                statuses.append(response.status_code)
-                if index % max(1, count // 5) == 0:
-                    progress(f"  POSTed {index:,}/{count:,}")
-            wall = time.perf_counter() - wall_start
-        server_cpu = process_cpu_seconds(server.process.pid) - server_cpu_start
+        pid = server.process.pid
+        progress(f"[{backend}] receive over HTTP: POSTing {len(messages):,}, one at a time")
+        sequential = _post_all(url, [messages], pid)
+        progress(
+            f"[{backend}] receive over HTTP: POSTing {len(concurrent):,} from {senders} senders"
+        )
+        parallel = _post_all(url, [concurrent[i::senders] for i in range(senders)], pid)
         stored = foreign_permit_total(server)
         server.stop()
-    per_second = count / wall
-    ok_answers = statuses.count(200)
+    expected = len(messages) + len(concurrent)
+    ok_answers = sequential.pop("http_200") + parallel.pop("http_200")
     return {
-        "label": "http (LocalParty server, loopback, sequential POSTs)",
+        "label": "http (LocalParty server, loopback)",
+        **sequential,
+        "concurrent": {"senders": senders, **parallel},
+        "checks": {
+            "http_200": ok_answers,
+            "foreign_permits": stored,
+            "expected": expected,
+            "ok": ok_answers == stored == expected,
+        },
+    }
+
+
+def _post_all(url: str, lanes: list[list[bytes]], pid: int) -> dict[str, Any]:
+    """POST each lane's envelopes in order, the lanes at once (one thread and connection
+    each); the figures of the whole."""
+    count = sum(len(lane) for lane in lanes)
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def post_lane(lane: list[bytes]) -> None:
+        mine: list[tuple[float, int]] = []
+        with httpx.Client(timeout=30) as client:
+            for data in lane:
+                start = time.perf_counter()
+                response = client.post(url, content=data, headers=XML)
+                mine.append((time.perf_counter() - start, response.status_code))
+        with lock:
+            latencies.extend(t for t, _ in mine)
+            statuses.extend(code for _, code in mine)
+
+    cpu_start = process_cpu_seconds(pid)
+    wall_start = time.perf_counter()
+    threads = [threading.Thread(target=post_lane, args=(lane,)) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - wall_start
+    server_cpu = process_cpu_seconds(pid) - cpu_start
+    per_second = count / wall
+    return {
         "messages": count,
         "wall_seconds": round(wall, 3),
         "messages_per_second": round(per_second, 1),
         "ratio_to_target": round(per_second / RECEIVE_TARGET, 3),
         "latency": Latency.of_seconds(latencies).as_dict(),
         "server_cpu_ms_per_message": round(server_cpu * 1000 / count, 3),
-        "checks": {
-            "http_200": ok_answers,
-            "foreign_permits": stored,
-            "expected": count,
-            "ok": ok_answers == stored == count,
-        },
+        "http_200": statuses.count(200),
     }
 
 
@@ -385,23 +435,25 @@ def _receive_table(results: list[dict[str, Any]]) -> str:
         )
         h = r.get("http")
         if h:
-            rows.append(
-                (
-                    r["backend"],
-                    "HTTP",
-                    h["messages"],
-                    h["messages_per_second"],
-                    h["ratio_to_target"],
-                    h["latency"]["p50_ms"],
-                    h["latency"]["p95_ms"],
-                    h["server_cpu_ms_per_message"],
-                    h["checks"]["ok"],
+            c = h["concurrent"]
+            for label, f in (("HTTP", h), (f"HTTP x{c['senders']}", c)):
+                rows.append(
+                    (
+                        r["backend"],
+                        label,
+                        f["messages"],
+                        f["messages_per_second"],
+                        f["ratio_to_target"],
+                        f["latency"]["p50_ms"],
+                        f["latency"]["p95_ms"],
+                        f["server_cpu_ms_per_message"],
+                        h["checks"]["ok"],
+                    )
                 )
-            )
     title = (
         "EPIX receive, one worker (verify envelope + permit, store, signed receipt, commit; "
         "target 500/s)\n  service: receive() in a unit_of_work; HTTP: POSTs to a LocalParty "
-        "server (cpu ms: the server's)\n"
+        "server, one at a time, then (x N) from N concurrent senders (cpu ms: the server's)\n"
     )
     return title + table(headers, rows)
 

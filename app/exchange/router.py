@@ -13,11 +13,13 @@ from app.api.deps import (
     Offset,
     ReceiverDep,
     SessionDep,
+    SessionFactoryDep,
     SettingsDep,
     require_role,
 )
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
+from app.core.db import unit_of_work
 from app.core.errors import NotFound
 from app.exchange import service
 from app.exchange.request import request_permit
@@ -49,11 +51,17 @@ XML = "application/xml"
         422: {"content": {XML: {}}},
     },
 )
-async def receive(request: Request, session: SessionDep, receiver: ReceiverDep) -> Response:
+async def receive(request: Request, factory: SessionFactoryDep, receiver: ReceiverDep) -> Response:
     data = await request.body()
-    # the database work runs in the thread pool: blocking the event loop while waiting for a
-    # lock would stall the very request that holds it
-    answer = await run_in_threadpool(service.receive, session, data, receiver=receiver)
+
+    def work() -> service.Answer:
+        # committed before the receipt is sent: what the receipt says is durable
+        with unit_of_work(factory) as session:
+            return service.receive(session, data, receiver=receiver)
+
+    # The whole unit of work in one hop to the thread pool: blocking the event loop while
+    # waiting for a lock would stall the very request that holds it.
+    answer = await run_in_threadpool(work)
     return Response(content=answer.receipt, media_type=XML, status_code=answer.http_status)
 
 
