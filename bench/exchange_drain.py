@@ -10,9 +10,10 @@ Preparation (not timed): N export permits for FR are sealed with CH's key (disti
 signed, XSD-checked) and queued as the service queues them, with
 ``app.outbox.announce.permit_issued`` (the envelope built and signed with CH's key at enqueue),
 500 per transaction. Timed: ``Relay.drain()`` from ``app.bootstrap.make_relay`` with the chosen
-``relay_batch`` / ``relay_concurrency``, until nothing is due: each round claims a batch
-(committed), POSTs it to FR a few at a time (FR verifies, stores and answers with a signed
-receipt, which the relay verifies), then records the receipts in one transaction.
+``relay_batch`` / ``relay_concurrency``, as the service's relay runs it, until nothing is due:
+batches are claimed (committed) while the previous one is being POSTed to FR a few at a time
+(FR verifies, stores and answers with a signed receipt, which the relay verifies), and each
+batch's receipts are recorded in one transaction once its sends are done.
 
 Verified afterwards (not timed): N messages ``delivered`` in CH's outbox, each with FR's
 receipt, and FR holds exactly N foreign permits (``GET /api/v1/foreign-permits`` as its
@@ -22,6 +23,7 @@ administrator).
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -114,20 +116,25 @@ def run(
         every = max(1, count // 5)
         attempted = rounds = 0
         over_budget = False
+        stop = threading.Event()
+
+        def on_batch(done: int) -> None:
+            nonlocal attempted, rounds, over_budget
+            attempted += done
+            rounds += 1
+            if attempted // every != (attempted - done) // every:
+                progress(f"  attempted {attempted:,} ({rounds} batches)")
+            if time.perf_counter() - wall_start > budget:
+                over_budget = True
+                progress(f"  stopped: over the {budget:.0f} s budget (see the checks)")
+                stop.set()
+
         peer_cpu_start = process_cpu_seconds(peer_pid)
         wall_start, cpu_start = time.perf_counter(), time.process_time()
         try:
-            # Relay.drain() one round per call: the same rounds as drain() until nothing is
-            # due, counted, with progress lines and a time budget.
-            while done := relay.drain(rounds=1):
-                attempted += done
-                rounds += 1
-                if attempted // every != (attempted - done) // every:
-                    progress(f"  attempted {attempted:,} ({rounds} rounds)")
-                if time.perf_counter() - wall_start > budget:
-                    over_budget = True
-                    progress(f"  stopped: over the {budget:.0f} s budget (see the checks)")
-                    break
+            # Relay.drain() as the service runs it (pipelined batches) until nothing is due,
+            # with progress lines and a time budget.
+            relay.drain(rounds=count + 1, stop=stop, on_batch=on_batch)
         finally:
             wall = time.perf_counter() - wall_start
             cpu = time.process_time() - cpu_start

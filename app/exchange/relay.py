@@ -18,7 +18,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -132,11 +132,14 @@ class Relay:
 
     def _record(self, results: list[tuple[_Job, Delivery]]) -> None:
         with unit_of_work(self.session_factory) as session:
+            delivered = [
+                (job.message_id, delivery.receipt_bytes)
+                for job, delivery in results
+                if delivery.outcome is Outcome.DELIVERED and delivery.receipt_bytes is not None
+            ]
+            outbox.record_deliveries(session, delivered)
             for job, delivery in results:
                 if delivery.outcome is Outcome.DELIVERED and delivery.receipt_bytes is not None:
-                    outbox.record_delivery(
-                        session, message_id=job.message_id, receipt=delivery.receipt_bytes
-                    )
                     continue
                 message = outbox.record_failure(
                     session,
@@ -166,27 +169,52 @@ class Relay:
         self._record(list(zip(jobs, deliveries, strict=True)))
         return len(jobs)
 
-    def drain(self, *, rounds: int = 1000) -> int:
-        """Rounds until nothing is due (or ``rounds`` ran); returns messages attempted."""
+    def drain(
+        self,
+        *,
+        rounds: int = 1000,
+        stop: threading.Event | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> int:
+        """Deliver until nothing is due (or ``rounds`` batches were claimed, or ``stop`` is
+        set); returns messages attempted. ``on_batch`` is told each batch's size as it is
+        claimed (progress; it may set ``stop``).
+
+        Pipelined: the next batch is claimed while the previous one is being sent, so the
+        senders do not wait for the database; a batch's outcomes are recorded once all its
+        sends are done. Per-permit order holds: a message being sent holds back later ones
+        with its ordering key until its outcome is recorded."""
         total = 0
-        for _ in range(rounds):
-            attempted = self.run_once()
-            if not attempted:
-                break
-            total += attempted
+        in_flight: list[tuple[_Job, Future[Delivery]]] = []
+        try:
+            for _ in range(rounds):
+                jobs, peers = self._claim()
+                sending = [
+                    (job, self._pool.submit(self._attempt, job, peers[job.destination]))
+                    for job in jobs
+                ]
+                previous, in_flight = in_flight, sending
+                if previous:
+                    self._record([(job, future.result()) for job, future in previous])
+                total += len(jobs)
+                if on_batch is not None and jobs:
+                    on_batch(len(jobs))
+                if (not jobs and not previous) or (stop is not None and stop.is_set()):
+                    break
+        finally:
+            if in_flight:  # what was sent is recorded, whatever stopped the loop
+                self._record([(job, future.result()) for job, future in in_flight])
         return total
 
     def run(self, stop: threading.Event) -> None:
-        """Loop until ``stop`` is set; a full batch goes straight to the next round."""
+        """Loop until ``stop`` is set: drain, then wait for new messages."""
         log.info("relay %s started", self.worker)
         while not stop.is_set():
             try:
-                attempted = self.run_once()
+                self.drain(stop=stop)
             except Exception:  # the database may be briefly unavailable: wait, try again
                 log.exception("relay round failed")
-                attempted = 0
-            if attempted < self.config.batch:
-                stop.wait(self.config.interval_seconds)
+            stop.wait(self.config.interval_seconds)
         log.info("relay %s stopped", self.worker)
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.core.db import page
@@ -13,17 +15,34 @@ UNDELIVERED = (PENDING, SENDING)
 HOLDS_BACK = (PENDING, SENDING, DEAD)  # a later message about the same thing waits for these
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
+_TABLE = cast(Table, OutboxMessage.__table__)
+
+
+def _claimable(now: datetime, columns: Any = OutboxMessage) -> ColumnElement[bool]:
     return or_(
-        and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+        and_(columns.status == PENDING, columns.next_attempt_at <= now),
+        and_(columns.status == SENDING, columns.claimed_until < now),
     )
 
 
-def due(session: Session, *, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Messages ready to (re)send, oldest first, each the oldest undelivered of its ordering
-    key. Rows another relay holds are skipped (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite
-    has one writer at a time, and ``claim`` re-checks the row)."""
+_MARK_DELIVERED = (
+    update(_TABLE)
+    .where(_TABLE.c.message_id == bindparam("key"))
+    .values(
+        status=DELIVERED,
+        receipt=bindparam("proof"),
+        delivered_at=bindparam("at"),
+        claimed_by=None,
+        claimed_until=None,
+        last_error=None,
+    )
+)
+
+
+def due(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """The ids of messages ready to (re)send, oldest first, each the oldest undelivered of its
+    ordering key. Rows another relay holds are skipped (PostgreSQL: FOR UPDATE SKIP LOCKED;
+    SQLite has one writer at a time, and ``claim`` re-checks the rows)."""
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         earlier.ordering_key == OutboxMessage.ordering_key,
@@ -31,7 +50,7 @@ def due(session: Session, *, now: datetime, limit: int) -> list[OutboxMessage]:
         earlier.status.in_(HOLDS_BACK),
     )
     query = (
-        select(OutboxMessage)
+        select(OutboxMessage.id)
         .where(_claimable(now), ~blocked)
         .order_by(OutboxMessage.id)
         .limit(limit)
@@ -56,23 +75,44 @@ def expire_overdue(session: Session, *, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+class Claimed(NamedTuple):
+    """A message a relay took: what it needs to send it."""
+
+    id: int
+    message_id: str
+    destination: str
+    payload: bytes
+
+
 def claim(
-    session: Session, message_id: int, *, worker: str, now: datetime, until: datetime
-) -> bool:
-    """Take the message for ``worker`` if it is still claimable (a conditional UPDATE: on
-    SQLite, where FOR UPDATE does not exist, the row count says who won)."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _claimable(now))
+    session: Session, ids: Sequence[int], *, worker: str, now: datetime, until: datetime
+) -> list[Claimed]:
+    """Take the messages for ``worker`` that are still claimable, in one conditional UPDATE
+    returning what to send (on SQLite, where FOR UPDATE does not exist, the condition decides
+    who won), oldest first."""
+    if not ids:
+        return []
+    rows = session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id.in_(ids), _claimable(now, _TABLE.c))
         .values(
             status=SENDING,
             claimed_by=worker,
             claimed_until=until,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=_TABLE.c.attempts + 1,
         )
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
+        .returning(_TABLE.c.id, _TABLE.c.message_id, _TABLE.c.destination, _TABLE.c.payload)
+    ).all()
+    return sorted((Claimed(*row) for row in rows), key=lambda claimed: claimed.id)
+
+
+def mark_delivered(session: Session, receipts: Sequence[tuple[str, bytes]], now: datetime) -> None:
+    """Messages the peers accepted, with each one's receipt, in one statement run for all."""
+    if receipts:
+        session.connection().execute(
+            _MARK_DELIVERED,
+            [{"key": message_id, "proof": receipt, "at": now} for message_id, receipt in receipts],
+        )
 
 
 def get(session: Session, message_id: str) -> OutboxMessage | None:

@@ -15,7 +15,7 @@ from app.core.errors import Conflict, NotFound
 from app.outbox import repository
 from app.outbox.backoff import Backoff
 from app.outbox.models import OutboxMessage
-from app.outbox.repository import DEAD, DELIVERED, PENDING, SENDING
+from app.outbox.repository import DEAD, DELIVERED, PENDING, SENDING, Claimed
 
 DEFAULT_DEADLINE = timedelta(days=2)
 
@@ -58,17 +58,13 @@ def claim_due(
     limit: int = 20,
     lease: timedelta = timedelta(seconds=60),
     now: datetime | None = None,
-) -> list[OutboxMessage]:
+) -> list[Claimed]:
     """Claim up to ``limit`` due messages for ``worker`` (commit before sending them). A
     claim expires after ``lease``: a relay that died mid-send gives its messages back."""
     now = now or utcnow()
     repository.expire_overdue(session, now=now)
-    claimed = []
-    for message in repository.due(session, now=now, limit=limit):
-        if repository.claim(session, message.id, worker=worker, now=now, until=now + lease):
-            session.refresh(message)
-            claimed.append(message)
-    return claimed
+    due = repository.due(session, now=now, limit=limit)
+    return repository.claim(session, due, worker=worker, now=now, until=now + lease)
 
 
 def _get(session: Session, message_id: str) -> OutboxMessage:
@@ -80,6 +76,14 @@ def _get(session: Session, message_id: str) -> OutboxMessage:
             details={"message_id": message_id},
         )
     return message
+
+
+def record_deliveries(
+    session: Session, receipts: list[tuple[str, bytes]], *, now: datetime | None = None
+) -> None:
+    """Several deliveries at once (the relay's round): ``(message_id, receipt)`` each, as
+    :func:`record_delivery` records one."""
+    repository.mark_delivered(session, receipts, now or utcnow())
 
 
 def record_delivery(
