@@ -4,6 +4,7 @@ conditional UPDATE decides)."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from app.cli.parties import LocalParty
 from app.core.db import make_engine, make_session_factory, unit_of_work
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
-from epix import EnvelopeHeader, MessageType, build_envelope
+from epix import EnvelopeHeader, MessageType, PermitState, PermitStatusBody, build_envelope
 from signing import sign_bytes
 from tests.conftest import party_database
 
@@ -48,8 +49,12 @@ def world(
         engine.dispose()
 
 
-def _queue(ch: LocalParty, factory: sessionmaker[Session], count: int) -> list[str]:
-    """``count`` PERMIT_ISSUED messages to FR, each carrying a permit CH signed."""
+def _queue(
+    ch: LocalParty, factory: sessionmaker[Session], count: int, *, cancel: bool = False
+) -> list[str]:
+    """``count`` PERMIT_ISSUED messages to FR, each carrying a permit CH signed; with
+    ``cancel``, each followed by a PERMIT_STATUS cancelling that permit (same ordering key:
+    FR refuses a status for a permit it does not hold, so it must come second)."""
     settings = ch.settings()
     key = bootstrap.own_keys(settings, bootstrap.issuing_authority(settings)).current
     template = etree.parse(SAMPLE).getroot()
@@ -67,15 +72,25 @@ def _queue(ch: LocalParty, factory: sessionmaker[Session], count: int) -> list[s
                 created_at=datetime.now(UTC),
                 permit_number=number,
             )
-            message = outbox.enqueue(
-                session,
-                destination="FR",
-                message_type=header.message_type.value,
-                ordering_key=f"{number}@FR",
-                payload=build_envelope(header, sign_bytes(permit, key), key),
-                message_id=str(header.message_id),
-            )
-            ids.append(message.message_id)
+            bodies: list[bytes | PermitStatusBody] = [sign_bytes(permit, key)]
+            if cancel:
+                bodies.append(PermitStatusBody(PermitState.CANCELLED, reason="test"))
+            for body in bodies:
+                kind = (
+                    MessageType.PERMIT_ISSUED
+                    if isinstance(body, bytes)
+                    else MessageType.PERMIT_STATUS
+                )
+                header = dataclasses.replace(header, message_id=uuid.uuid4(), message_type=kind)
+                message = outbox.enqueue(
+                    session,
+                    destination="FR",
+                    message_type=kind.value,
+                    ordering_key=f"{number}@FR",
+                    payload=build_envelope(header, body, key),
+                    message_id=str(header.message_id),
+                )
+                ids.append(message.message_id)
     return ids
 
 
@@ -112,3 +127,29 @@ def test_several_relays_deliver_each_message_once(
     received = fr.call("GET", "/api/v1/foreign-permits", params={"limit": 100}).json()
     assert received["total"] == len(ids)
     assert len({p["number"] for p in received["items"]}) == len(ids)
+
+
+def test_a_pipelined_relay_keeps_each_permits_messages_in_order(
+    world: tuple[LocalParty, sessionmaker[Session], LocalParty],
+) -> None:
+    ch, factory, fr = world
+    ids = _queue(ch, factory, 12, cancel=True)  # issued, cancelled; issued, cancelled; ...
+    relay = bootstrap.make_relay(
+        ch.settings().model_copy(update={"relay_batch": 5, "relay_concurrency": 3}),
+        factory,
+        worker="relay-pipelined",
+    )
+    batches: list[int] = []
+    try:
+        attempted = relay.drain(on_batch=batches.append)
+    finally:
+        relay.close()
+
+    assert attempted == len(ids) == sum(batches)
+    assert len(batches) > 2  # several batches, claimed while others were being sent
+    with unit_of_work(factory) as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids)))
+        assert {(m.status, m.attempts) for m in rows} == {("delivered", 1)}
+    received = fr.call("GET", "/api/v1/foreign-permits", params={"limit": 100}).json()
+    assert received["total"] == 12
+    assert {p["status"] for p in received["items"]} == {"cancelled"}
