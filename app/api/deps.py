@@ -84,11 +84,11 @@ class Credentials:
         """Authenticate, then require one of ``roles`` (none: any signed-in user)."""
         if self.bearer is not None:
             user = auth_service.user_from_token(session, self.bearer, secret=self.secret)
+            actor = auth_service.actor_for(user, self.remote)
         elif self.api_key:
-            user = auth_service.user_from_api_key(session, self.api_key)
+            actor = auth_service.actor_from_api_key(session, self.api_key, self.remote)
         else:
             raise NotAuthenticated("log in (Bearer token) or send an X-API-Key header")
-        actor = auth_service.actor_for(user, self.remote)
         if roles:
             _require(actor, frozenset(roles))
         return actor

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation, User
@@ -62,6 +64,31 @@ def list_organisations(
 
 def get_api_key(session: Session, key_id: int) -> ApiKey | None:
     return session.get(ApiKey, key_id)
+
+
+_KEYS = cast(Table, ApiKey.__table__)
+_USERS = cast(Table, User.__table__)
+# Every request with an API key reads this: one Core statement, built once.
+_KEY_HOLDER = (
+    select(
+        _KEYS.c.key_hash,
+        _KEYS.c.revoked_at,
+        _USERS.c.id,
+        _USERS.c.username,
+        _USERS.c.full_name,
+        _USERS.c.role,
+        _USERS.c.organisation_id,
+        _USERS.c.is_active,
+    )
+    .join_from(_KEYS, _USERS, _KEYS.c.user_id == _USERS.c.id)
+    .where(_KEYS.c.prefix == bindparam("prefix"))
+)
+
+
+def api_key_holder(session: Session, prefix: str) -> Any:
+    """The key with this prefix (its hash, whether revoked) and its user's identity: a row
+    with the columns of ``_KEY_HOLDER``, or None."""
+    return session.connection().execute(_KEY_HOLDER, {"prefix": prefix}).first()
 
 
 def get_api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:

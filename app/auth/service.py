@@ -362,17 +362,24 @@ def revoke_api_key(session: Session, *, api_key: ApiKey, actor: Actor) -> ApiKey
     return api_key
 
 
-def user_from_api_key(session: Session, key: str) -> User:
+def actor_from_api_key(session: Session, key: str, remote_addr: str | None = None) -> Actor:
+    """Who presents this API key: an active user's key, not revoked (one row read)."""
     invalid = NotAuthenticated("the API key is invalid or revoked", code="invalid_api_key")
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         raise invalid
-    api_key = repository.get_api_key_by_prefix(session, parts[1])
-    if api_key is None or api_key.revoked_at is not None:
+    holder = repository.api_key_holder(session, parts[1])
+    if holder is None or holder.revoked_at is not None:
         raise invalid
-    if not hmac.compare_digest(api_key.key_hash, _key_hash(key)):
+    if not hmac.compare_digest(holder.key_hash, _key_hash(key)):
         raise invalid
-    user = repository.get_user(session, api_key.user_id)
-    if user is None or not user.is_active:
+    if not holder.is_active:
         raise invalid
-    return user
+    return Actor(
+        full_name=holder.full_name,
+        user_id=holder.id,
+        username=holder.username,
+        role=Role(holder.role),
+        organisation_id=holder.organisation_id,
+        remote_addr=remote_addr,
+    )

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.applications import service as applications_service
 from app.codelists import lists
 from app.core.errors import InvalidInput
+from app.customs import lookup
 from app.customs.schemas import (
     BorderEventRead,
     CustomsLine,
@@ -30,7 +30,7 @@ from app.exchange import service as exchange_service
 from app.exchange.models import ForeignPermit
 from app.permits import border
 from app.permits import service as permits_service
-from app.permits.models import BorderEvent, Permit
+from app.permits.models import Permit
 from app.trust import service as trust_service
 from app.trust.verification import verify_permit
 from app.xml.document import PermitDocument
@@ -98,31 +98,28 @@ class Document:
     replaced_by: str | None = None
 
 
-def _own(session: Session, permit: Permit) -> Document:
-    application = applications_service.get_for_document(session, permit.application_id)
-    applicant = Party(name=application.applicant_name, country=application.applicant_country)
-    other = Party(name=application.counterparty_name, country=application.counterparty_country)
-    importing = permit.document_type == "I"
+def _own(
+    country: str, number: str, found: lookup.OwnPermit, permit: Permit | None = None
+) -> Document:
+    applicant = Party(name=found.applicant_name, country=found.applicant_country)
+    other = Party(name=found.counterparty_name, country=found.counterparty_country)
+    importing = found.document_type == "I"
     return Document(
-        country=permit.issuing_party,
-        number=permit.number,
+        country=country,
+        number=number,
         own=True,
-        status=permit.status,
-        document_type=permit.document_type,
-        valid_from=permit.valid_from,
-        valid_until=permit.valid_until,
+        status=found.status,
+        document_type=found.document_type,
+        valid_from=found.valid_from,
+        valid_until=found.valid_until,
         exporter=other if importing else applicant,
         importer=applicant if importing else other,
         lines=[
             Line(x.letter, x.scientific_name, x.quantity, unit(x.unit_code), x.appendix)
-            for x in application.lines
+            for x in found.lines
         ],
         permit=permit,
-        replaced_by=(
-            permits_service.replacement_number(session, permit)
-            if permit.status == "replaced"
-            else None
-        ),
+        replaced_by=found.replaced_by,
     )
 
 
@@ -181,17 +178,18 @@ def find_document(
     """The document ``country`` issued under ``number``: this Party's own, or one received
     from its issuer. None when neither is known here."""
     if country == own_party:
-        permit = (
-            permits_service.find_own_for_update(session, country, number)
-            if for_update
-            else permits_service.find_own(session, country, number)
-        )
-        return _own(session, permit) if permit else None
+        permit = None
+        if for_update:  # the permit row locked, and its ORM object for the change to come
+            permit = permits_service.find_own_for_update(session, country, number)
+            if permit is None:
+                return None
+        found = lookup.own_permit(session, country, number)
+        return _own(country, number, found, permit) if found else None
     stored = exchange_service.find_foreign(session, country, number, for_update=for_update)
     return _foreign(session, stored, own_party=own_party, max_bytes=max_bytes) if stored else None
 
 
-def event_read(event: BorderEvent) -> BorderEventRead:
+def event_read(event: border.Event) -> BorderEventRead:
     return BorderEventRead(
         kind=event.kind,
         reported_by=event.reported_by,
@@ -206,7 +204,7 @@ def event_read(event: BorderEvent) -> BorderEventRead:
     )
 
 
-def crossed(events: list[BorderEvent], kind: str) -> dict[str, Decimal] | None:
+def crossed(events: list[border.EventRow], kind: str) -> dict[str, Decimal] | None:
     """Per line, the quantity of the latest event of ``kind`` (None when there is none)."""
     chosen = [e for e in events if e.kind == kind]
     if not chosen:

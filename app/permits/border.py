@@ -13,8 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.permits import repository
 from app.permits.models import BorderEvent
+from app.permits.repository import EventRow as EventRow  # re-exported: customs reads these
 
 EXPORT, IMPORT = "export", "import"
+Event = BorderEvent | EventRow
+"""A border event: the row just recorded, or the values read back for a check."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class EndorsedLine:
     unit: str
 
 
-def lines_of(event: BorderEvent) -> list[EndorsedLine]:
+def lines_of(event: Event) -> list[EndorsedLine]:
     return [
         EndorsedLine(item["line"], Decimal(item["quantity"]), item["unit"])
         for item in json.loads(event.lines)
@@ -80,6 +83,6 @@ def find(
     )
 
 
-def events_on(session: Session, *, issuing_party: str, number: str) -> list[BorderEvent]:
+def events_on(session: Session, *, issuing_party: str, number: str) -> list[EventRow]:
     """Every border event on the document, oldest first."""
     return repository.border_events(session, issuing_party=issuing_party, number=number)

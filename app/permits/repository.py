@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -97,13 +98,32 @@ def border_event(
     )
 
 
-def border_events(session: Session, *, issuing_party: str, number: str) -> list[BorderEvent]:
-    query = (
-        select(BorderEvent)
-        .where(BorderEvent.issuing_party == issuing_party, BorderEvent.number == number)
-        .order_by(BorderEvent.id)
-    )
-    return list(session.scalars(query))
+class EventRow(NamedTuple):
+    """A border event's values (read-only), as customs checks show them."""
+
+    kind: str
+    reported_by: str
+    declaration_ref: str
+    port: str | None
+    event_date: date
+    customs_officer: str | None
+    import_permit_number: str | None
+    lines: str
+
+
+_EVENTS = cast(Table, BorderEvent.__table__)
+# Every customs check reads this: a Core statement, built once.
+_EVENT_ROWS = (
+    select(*(_EVENTS.c[name] for name in EventRow._fields))
+    .where(_EVENTS.c.issuing_party == bindparam("party"), _EVENTS.c.number == bindparam("number"))
+    .order_by(_EVENTS.c.id)
+)
+
+
+def border_events(session: Session, *, issuing_party: str, number: str) -> list[EventRow]:
+    session.flush()  # Core below: events this transaction recorded are read too
+    rows = session.connection().execute(_EVENT_ROWS, {"party": issuing_party, "number": number})
+    return [EventRow(*row) for row in rows]
 
 
 def get_by_number_for_update(session: Session, party: str, number: str) -> Permit | None:
