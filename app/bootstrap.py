@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import Base, make_engine, make_session_factory
+from app.exchange.foreign import Receiver
 from app.exchange.relay import Relay, RelayConfig
-from app.exchange.service import Receiver
 from app.outbox.announce import Announcer
 from app.outbox.backoff import Backoff
 from app.permits.document import Issuance, IssuingAuthority, Sealer

@@ -45,8 +45,9 @@ from app.cli.parties import LocalParty
 from app.core.actor import Actor
 from app.core.clock import utcnow
 from app.core.db import unit_of_work
+from app.exchange.foreign import Receiver
 from app.exchange.models import ForeignPermit, InboxMessage
-from app.exchange.service import Receiver, receive
+from app.exchange.service import receive
 from app.permits.document import Sealer
 from app.trust import service as trust_service
 from app.trust.schemas import CertificateState

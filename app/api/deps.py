@@ -16,7 +16,7 @@ from app.core.actor import Actor, Role
 from app.core.config import Settings
 from app.core.db import begin_read_only
 from app.core.errors import NotAuthenticated, PermissionDenied
-from app.exchange.service import Receiver
+from app.exchange.foreign import Receiver
 from app.outbox.announce import Announcer
 from app.permits.document import Issuance, IssuingAuthority
 from app.trust.keys import OwnKeys

@@ -26,7 +26,7 @@ from app.customs.schemas import (
     Quantity,
     Signature,
 )
-from app.exchange import service as exchange_service
+from app.exchange import foreign as exchange_foreign
 from app.exchange.models import ForeignPermit
 from app.permits import border
 from app.permits import service as permits_service
@@ -185,7 +185,7 @@ def find_document(
                 return None
         found = lookup.own_permit(session, country, number)
         return _own(country, number, found, permit) if found else None
-    stored = exchange_service.find_foreign(session, country, number, for_update=for_update)
+    stored = exchange_foreign.find_foreign(session, country, number, for_update=for_update)
     return _foreign(session, stored, own_party=own_party, max_bytes=max_bytes) if stored else None
 
 

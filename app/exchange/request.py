@@ -16,8 +16,8 @@ from app.audit import service as audit
 from app.core.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, PeerFailure
+from app.exchange.foreign import PermitRefused, Receiver, store_permit
 from app.exchange.models import ForeignPermit
-from app.exchange.service import PermitRefused, Receiver, store_permit
 from app.exchange.status import advance
 from app.trust import service as trust
 from app.trust.schemas import PeerState

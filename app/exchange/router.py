@@ -21,7 +21,7 @@ from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.core.db import unit_of_work
 from app.core.errors import NotFound
-from app.exchange import service
+from app.exchange import foreign, service
 from app.exchange.request import request_permit
 from app.exchange.schemas import ForeignPermitList, ForeignPermitRead, PermitRequestBody
 from epix import MessageType
@@ -92,7 +92,7 @@ def list_foreign_permits(
     party: Annotated[str | None, Query(pattern="^[A-Z]{2}$", description="Issuing Party")] = None,
     number: Annotated[str | None, Query(max_length=35)] = None,
 ) -> ForeignPermitList:
-    items, total = service.list_foreign_permits(
+    items, total = foreign.list_foreign_permits(
         session, party=party, number=number, limit=limit, offset=offset
     )
     return ForeignPermitList(
@@ -146,7 +146,7 @@ def foreign_permit_xml(
     session: SessionDep,
     _actor: Reader,
 ) -> Response:
-    data = service.foreign_permit_bytes(session, party, number)
+    data = foreign.foreign_permit_bytes(session, party, number)
     if data is None:
         raise NotFound(
             f"no permit {number} of {party} was received",

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from app.core.clock import utcnow
 from app.core.errors import DomainError
 from app.exchange import repository
-from app.exchange.models import ForeignPermit
+from app.exchange.foreign import PermitRefused, Receiver, record_permit, verify_pushed
 from app.exchange.status import StatusRefused, apply_status
 from app.permits import service as permits_service
 from app.trust import service as trust_service
-from app.trust.verification import PermitVerification, verify_permit
+from app.trust.verification import PermitVerification
 from app.xml.parser import parse_xml
 from epix import (
     Envelope,
@@ -33,11 +33,9 @@ from epix import (
     Problem,
     Receipt,
     ReceiptStatus,
-    Schemas,
     build_receipt,
     parse_envelope,
 )
-from signing import SigningKey
 
 UNKNOWN_PARTY = "XX"  # the receipt's sender when the claimed one cannot be read
 HTTP_STATUS = {
@@ -52,24 +50,6 @@ HTTP_STATUS = {
     ErrorCode.PERMIT_NOT_FOUND: 404,
     ErrorCode.RULE_VIOLATION: 422,
 }
-
-
-@dataclass(frozen=True)
-class Receiver:
-    """This Party as a receiver: who it is and the key its receipts are signed with."""
-
-    party: str
-    key: SigningKey
-    schemas: Schemas
-    max_bytes: int
-
-
-class PermitRefused(Exception):
-    """Why a message (or a permit a peer sent) is refused, with its EPIX error code."""
-
-    def __init__(self, code: ErrorCode, message: str, envelope: Envelope | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.envelope = code, message, envelope
 
 
 @dataclass(frozen=True)
@@ -177,7 +157,7 @@ def _check(data: bytes, *, receiver: Receiver, registry: trust_service.RegistryV
     verdict = None
     if header.message_type is MessageType.PERMIT_ISSUED:
         try:
-            verdict = _verify_pushed(
+            verdict = verify_pushed(
                 envelope.permit or b"",
                 sender=header.sender,
                 number=header.permit_number,
@@ -272,7 +252,7 @@ def _apply(
     header = checked.envelope.header
     if header.message_type is MessageType.PERMIT_ISSUED:
         assert checked.permit is not None  # verified in _check
-        _record_permit(
+        record_permit(
             session,
             sender=header.sender,
             number=header.permit_number,
@@ -297,126 +277,3 @@ def _apply(
         raise PermitRefused(
             ErrorCode.PERMIT_NOT_FOUND, f"no permit {header.permit_number} here"
         ) from exc
-
-
-def _verify_pushed(
-    signed: bytes,
-    *,
-    sender: str,
-    number: str,
-    receiver: Receiver,
-    registry: trust_service.RegistryView,
-) -> PermitVerification:
-    """A permit ``sender`` sent: its own signature verifies against the registry, it was
-    issued by ``sender`` and is numbered ``number``. Raises PermitRefused."""
-    verdict = verify_permit(
-        signed,
-        own_party=receiver.party,
-        own_certificates=(),
-        registry=registry.lookup,
-        max_bytes=receiver.max_bytes,
-        issuer=sender,
-    )
-    if not verdict.authentic or verdict.party != sender:
-        reason = verdict.reasons[0].message if verdict.reasons else "issued by another Party"
-        raise PermitRefused(ErrorCode.SIGNATURE_INVALID, f"the permit does not verify: {reason}")
-    document = verdict.document  # read from the signed content while verifying
-    if document is not None and document.number and document.number != number:
-        raise PermitRefused(
-            ErrorCode.RULE_VIOLATION, f"the permit is numbered {document.number}, not {number}"
-        )
-    return verdict
-
-
-def _record_permit(
-    session: Session,
-    *,
-    sender: str,
-    number: str,
-    signed: bytes,
-    verdict: PermitVerification,
-    message_id: str,
-    now: datetime,
-) -> bool:
-    """Store a verified permit's exact bytes, once: False when these bytes are already stored;
-    other bytes under the same number raise PermitRefused."""
-    existing = repository.foreign_permit_bytes(session, sender, number)
-    if existing is not None:
-        if existing != signed:
-            raise PermitRefused(
-                ErrorCode.RULE_VIOLATION, f"permit {number} was received before, different"
-            )
-        return False
-    document = verdict.document
-    repository.add_foreign_permit(
-        session,
-        issuing_party=sender,
-        number=number,
-        document_type=document.type if document else None,
-        valid_until=document.valid_until if document else None,
-        importer_country=document.importer.country if document and document.importer else None,
-        status="valid",
-        signer_fingerprint=verdict.fingerprint or "",
-        message_id=message_id,
-        received_at=now,
-        signed_xml=signed,
-    )
-    return True
-
-
-def store_permit(
-    session: Session,
-    *,
-    sender: str,
-    number: str,
-    signed: bytes,
-    message_id: str,
-    receiver: Receiver,
-    now: datetime,
-) -> ForeignPermit:
-    """Verify a permit ``sender`` sent (its own signature, against the registry; issued by
-    ``sender``; numbered ``number``) and store its exact bytes, once. The same bytes again
-    return the stored permit; other bytes under the same number raise PermitRefused."""
-    verdict = _verify_pushed(
-        signed,
-        sender=sender,
-        number=number,
-        receiver=receiver,
-        registry=trust_service.registry_view(session),
-    )
-    _record_permit(
-        session,
-        sender=sender,
-        number=number,
-        signed=signed,
-        verdict=verdict,
-        message_id=message_id,
-        now=now,
-    )
-    stored = repository.foreign_permit(session, sender, number)
-    assert stored is not None  # just found or written
-    return stored
-
-
-def find_foreign(
-    session: Session, party: str, number: str, *, for_update: bool = False
-) -> ForeignPermit | None:
-    """A received permit by issuing Party and number (locked for a change with
-    ``for_update``)."""
-    return repository.foreign_permit(session, party, number, for_update=for_update)
-
-
-def foreign_permit_bytes(session: Session, party: str, number: str) -> bytes | None:
-    return repository.foreign_permit_bytes(session, party, number)
-
-
-def list_foreign_permits(
-    session: Session,
-    *,
-    party: str | None = None,
-    number: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[ForeignPermit], int]:
-    """Received permits, newest first, by issuing Party and number."""
-    return repository.list_foreign(session, party=party, number=number, limit=limit, offset=offset)
