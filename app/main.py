@@ -27,6 +27,7 @@ from app.exchange.router import api_router as foreign_permits_router
 from app.exchange.router import router as exchange_router
 from app.outbox.router import router as outbox_router
 from app.permits.router import router as permits_router
+from app.reports.router import router as reports_router
 from app.species.router import router as species_router
 from app.trust.router import epix_router
 from app.trust.router import router as trust_router
@@ -88,7 +89,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
+    # Routes are matched in this order: the border's hot path (customs checks) first.
     for router in (
+        customs_router,
         auth_router,
         applications_router,
         workflow_router,
@@ -100,9 +103,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         outbox_router,
         foreign_permits_router,
         import_check_router,
-        customs_router,
         species_router,
         checks_router,
+        reports_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -24,14 +24,17 @@ from bench import (
     listing,
     report_annual,
     signing_io,
+    species_bench,
     xml_io,
 )
 from bench.databases import BACKENDS, SQLITE_SYNCHRONOUS, Database, Databases
 from bench.report import progress, write_json
 from bench.summary import summary
 
-BENCHMARKS = ("issuance", "listing", "xml", "signing", "receive", "drain", "customs", "annual")
-DATABASE_BENCHMARKS = ("issuance", "listing", "receive", "drain", "customs", "annual")
+BENCHMARKS: tuple[str, ...] = ("issuance", "listing", "xml", "signing", "receive", "drain")
+BENCHMARKS += ("customs", "annual", "checks", "autocomplete")
+DATABASE_BENCHMARKS: tuple[str, ...] = ("issuance", "listing", "receive", "drain", "customs")
+DATABASE_BENCHMARKS += ("annual", "checks", "autocomplete")
 EXCHANGE_BENCHMARKS = ("receive", "drain")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
@@ -46,6 +49,9 @@ class Profile:
     documents: int
     messages: int
     annual_lines: int
+    taxa: int
+    suspensions: int
+    quotas: int
 
 
 FULL = Profile(
@@ -57,6 +63,9 @@ FULL = Profile(
     documents=2_000,
     messages=2_000,
     annual_lines=1_000_000,
+    taxa=50_000,
+    suspensions=1_000,
+    quotas=5_000,
 )
 QUICK = Profile(
     issuances=200,
@@ -67,6 +76,9 @@ QUICK = Profile(
     documents=200,
     messages=300,
     annual_lines=20_000,
+    taxa=5_000,
+    suspensions=100,
+    quotas=500,
 )
 
 
@@ -114,6 +126,9 @@ def parser() -> argparse.ArgumentParser:
         ("--documents", FULL.documents, "XML documents per timed round"),
         ("--messages", FULL.messages, "EPIX messages received / drained"),
         ("--annual-lines", FULL.annual_lines, "permit lines in the annual report's year"),
+        ("--taxa", FULL.taxa, "taxon names in the reference data (checks, autocomplete)"),
+        ("--suspensions", FULL.suspensions, "trade suspensions in the reference data"),
+        ("--quotas", FULL.quotas, "export quotas in the reference data"),
     ):
         sizes.add_argument(flag, type=positive, metavar="N", help=f"{text} [{value:,}]")
     env = p.add_argument_group("environment")
@@ -207,6 +222,9 @@ def profile(args: argparse.Namespace) -> Profile:
         documents=args.documents or base.documents,
         messages=args.messages or base.messages,
         annual_lines=args.annual_lines or base.annual_lines,
+        taxa=args.taxa or base.taxa,
+        suspensions=args.suspensions or base.suspensions,
+        quotas=args.quotas or base.quotas,
     )
 
 
@@ -233,7 +251,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results.append(_run_safely(databases, name, backend, sizes, args))
     payload = {"meta": {**_meta(args, argv, sizes), **machine}, "results": results}
     write_json(args.output, payload)
-    parts = (summary(results), exchange.summary(results), customs_check.summary(results))
+    parts = (
+        summary(results),
+        exchange.summary(results),
+        customs_check.summary(results),
+        species_bench.summary(results),
+    )
     print("\n\n".join(part for part in parts if part))
     progress(f"results written to {args.output}")
     return 0 if all(_correct(r) for r in results) else 1
@@ -261,6 +284,12 @@ def _run_one(
         return issuance.run(db, count=sizes.issuances, rng=rng)
     if name == "annual":
         return report_annual.run(db, lines=sizes.annual_lines, rng=rng)
+    if name in species_bench.BENCHMARKS:  # checks, autocomplete: 5 x --requests each
+        species = species_bench.Sizes(
+            sizes.taxa, sizes.suspensions, sizes.quotas, sizes.requests * 5
+        )
+        run = species_bench.run_checks if name == "checks" else species_bench.run_autocomplete
+        return run(db, sizes=species, rng=rng)
     if name == "customs":
         options = customs_check.Options(
             permits=sizes.permits,
@@ -319,7 +348,12 @@ def _correct(result: dict[str, Any]) -> bool:
         return bool(checks["xsd_valid"] and checks["round_trip"])
     if result["benchmark"] == "signing":
         return bool(checks["verified"])
-    if result["benchmark"] in (*EXCHANGE_BENCHMARKS, "customs", "annual"):
+    if result["benchmark"] in (
+        *EXCHANGE_BENCHMARKS,
+        "customs",
+        "annual",
+        *species_bench.BENCHMARKS,
+    ):
         return bool(checks["ok"])
     return bool(
         checks["numbers_contiguous"]

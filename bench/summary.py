@@ -23,6 +23,9 @@ def summary(results: list[dict[str, Any]]) -> str:
     signed = [r for r in results if r["benchmark"] == "signing"]
     if signed:
         sections.append(_signing_table(signed))
+    annual = [r for r in results if r["benchmark"] == "annual"]
+    if annual:
+        sections.append(_annual_table(annual))
     sections += [f"FAILED {r['benchmark']} on {r['backend']}: {r['error']}" for r in failed]
     return "\n\n".join(sections)
 
@@ -118,6 +121,43 @@ def _signing_table(results: list[dict[str, Any]]) -> str:
         f"second; verified: {results[0]['checks']['verified']})\n"
     )
     return title + table(headers, rows)
+
+
+def _annual_table(results: list[dict[str, Any]]) -> str:
+    headers = (
+        *("backend", "basis", "rows", "seconds", "x 10 s", "generation s", "peak MB"),
+        *("x 300 MB", "rows/s", "cpu s", "file MB", "rows and sum ok"),
+    )
+    rows = [
+        (
+            r["backend"],
+            a["basis"],
+            a["checks"]["rows"],
+            a["wall_seconds"],
+            a["ratio_seconds_to_target"],
+            a["generation_seconds"] if a["generation_seconds"] is not None else "-",
+            a["peak_rss_mb"],
+            a["ratio_memory_to_target"],
+            a["rows_per_second"],
+            a["cpu_seconds"],
+            a["file_mb"] or 0.0,
+            a["checks"]["ok"],
+        )
+        for r in results
+        for a in r["reports"].values()
+    ]
+    lines = ", ".join(f"{r['backend']}: {r['dataset']['permit_lines']:,} lines" for r in results)
+    startup = ", ".join(
+        f"{r['backend']}: {s['wall_seconds']:.1f} s, {s['peak_rss_mb']:.0f} MB"
+        for r in results
+        for s in [r["startup"]]
+    )
+    title = (
+        "Annual report, exporter view, CSV to a file by `ecites report annual` in a child "
+        f"process (targets: 10 s, 300 MB peak RSS; {lines})\n"
+    )
+    note = f"\nthe command before it reads a row (`--help`: start-up and imports): {startup}"
+    return title + table(headers, rows) + note
 
 
 def _durability(facts: dict[str, str]) -> str:

@@ -2,85 +2,36 @@
 
 Each rule has a stable code, a severity (``block``: the permit must not be issued as it is;
 ``warn``: an officer must look and acknowledge) and a plain explanation that cites the rule.
-The service (app/checks/service.py) gathers the facts; nothing here reads a database."""
+The service (app/checks/service.py) gathers the facts (app/checks/facts.py); nothing here reads
+a database."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
+from app.checks.facts import (
+    LineFacts,
+    MeasureFact,
+    QuotaFact,
+    Result,
+    Severity,
+    SuspensionFact,
+    Trade,
+)
+from app.codelists.units import convert
 
-class Severity(StrEnum):
-    BLOCK = "block"
-    WARN = "warn"
-
-
-@dataclass(frozen=True)
-class Result:
-    code: str
-    severity: Severity
-    message: str
-    line: str | None = None  # the line letter, or None for the whole trade
-
-
-@dataclass(frozen=True)
-class SuspensionFact:
-    party: str
-    source_codes: frozenset[str]
-    purpose_codes: frozenset[str]
-    start: date
-    end: date | None
-    applies_to_import: bool
-    taxon_name: str | None  # None: all trade with the Party
-    notes: str | None
-
-
-@dataclass(frozen=True)
-class QuotaFact:
-    party: str
-    year: int
-    quantity: Decimal
-    unit: str
-    term_code: str | None
-    source_code: str | None
-    used: Decimal  # issued (not cancelled) and pending quantities already counted
-    taxon_name: str
-
-
-@dataclass(frozen=True)
-class LineFacts:
-    """One line of the trade and what the reference data says about its taxon."""
-
-    letter: str
-    scientific_name: str
-    source_code: str
-    term_code: str
-    quantity: Decimal
-    unit: str
-    origin_country: str | None
-    declared_appendix: str | None = None
-    accepted_name: str | None = None  # None: not found in the reference data
-    kingdom: str | None = None
-    appendix: str | None = None  # the listing that applies, at the date, for the origin
-    listed_by: str | None = None  # Appendix III
-    reservations: frozenset[str] = frozenset()  # Parties with a reservation on it
-    suspensions: tuple[SuspensionFact, ...] = ()
-    quotas: tuple[QuotaFact, ...] = ()
-    import_permit_received: bool = False
-
-
-@dataclass(frozen=True)
-class Trade:
-    document_type: str
-    exporter_country: str
-    importer_country: str
-    purpose_code: str
-    on: date
-    lines: tuple[LineFacts, ...]
-    extra: dict[str, str] = field(default_factory=dict)
+__all__ = [
+    "CODES",
+    "LineFacts",
+    "MeasureFact",
+    "QuotaFact",
+    "Result",
+    "Severity",
+    "SuspensionFact",
+    "Trade",
+    "run",
+]
 
 
 COMMERCIAL_SOURCES = frozenset({"W", "R", "F", "X"})
@@ -145,7 +96,8 @@ def _quota(trade: Trade, line: LineFacts) -> list[Result]:
             continue
         if q.source_code and q.source_code != line.source_code:
             continue
-        if q.unit != line.unit:
+        asked = convert(line.quantity, line.unit, q.unit)
+        if asked is None:
             out.append(
                 Result(
                     "quota_unit_differs",
@@ -156,27 +108,56 @@ def _quota(trade: Trade, line: LineFacts) -> list[Result]:
                 )
             )
             continue
-        earlier = sum(
-            (
-                other.quantity
-                for other in trade.lines[: trade.lines.index(line)]
-                if q in other.quotas and other.unit == q.unit
-            ),
-            Decimal(0),
-        )  # this trade's earlier lines on the same quota
-        after = q.used + earlier + line.quantity
-        if after > q.quantity:
+        earlier = Decimal(0)  # this trade's earlier lines on the same quota
+        for other in trade.lines[: trade.lines.index(line)]:
+            if any(x.id == q.id for x in other.quotas):
+                earlier += convert(other.quantity, other.unit, q.unit) or Decimal(0)
+        if q.used + earlier + asked > q.quantity:
             zero = " (a zero quota: no export)" if q.quantity == 0 else ""
+            converted = "" if line.unit == q.unit else f" ({asked.normalize():f} {q.unit})"
             out.append(
                 Result(
                     "quota_exceeded",
                     Severity.BLOCK,
                     f"{q.party}'s {q.year} export quota for {q.taxon_name} is {q.quantity} {q.unit}"
-                    f"{zero}; {q.used + earlier} are already issued, pending or on earlier "
-                    f"lines, and this line asks {line.quantity} (Res. Conf. 14.7).",
+                    f"{zero}; {q.used + earlier} are already issued, exported, pending or on "
+                    f"earlier lines, and this line asks {line.quantity}{converted} "
+                    "(Res. Conf. 14.7).",
                     line.letter,
                 )
             )
+    return out
+
+
+def _national_measure(trade: Trade, line: LineFacts) -> list[Result]:
+    out = []
+    for m in line.measures:
+        exporting = m.party == trade.exporter_country and m.direction in ("export", "both")
+        importing = m.party == trade.importer_country and m.direction in ("import", "both")
+        if not (exporting or importing):
+            continue
+        if not (m.start <= trade.on and (m.end is None or trade.on <= m.end)):
+            continue
+        if m.purpose_codes and trade.purpose_code not in m.purpose_codes:
+            continue
+        if m.source_codes and line.source_code not in m.source_codes:
+            continue
+        scope = "".join(
+            (
+                f" for purpose {trade.purpose_code}" if m.purpose_codes else "",
+                f" of source {line.source_code}" if m.source_codes else "",
+            )
+        )
+        out.append(
+            Result(
+                "national_measure",
+                Severity.BLOCK,
+                f"{m.party} does not allow the {'export' if exporting else 'import'} of "
+                f"{m.taxon_name}{scope} since {m.start.isoformat()}: a stricter domestic "
+                f"measure (Art. XIV(1)(a)): {m.reason}",
+                line.letter,
+            )
+        )
     return out
 
 
@@ -324,6 +305,7 @@ def _exporter_importer(trade: Trade) -> list[Result]:
 LINE_RULES: tuple[Callable[[Trade, LineFacts], list[Result]], ...] = (
     _listing,
     _suspension,
+    _national_measure,
     _appendix_i_commercial,
     _quota,
     _appendix_i_import_permit,
@@ -337,6 +319,7 @@ TRADE_RULES: tuple[Callable[[Trade], list[Result]], ...] = (_exporter_importer,)
 
 CODES = (
     "suspension",
+    "national_measure",
     "appendix_i_commercial",
     "quota_exceeded",
     "quota_unit_differs",

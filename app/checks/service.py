@@ -1,24 +1,29 @@
 """Running the compliance rules on an intended trade: gather the reference facts for each
 line (accepted name, listing at the date for the origin's population, reservations,
-suspensions, quotas and what is already counted against them), then apply app/checks/rules.py.
-Nothing is stored."""
+suspensions, quotas and what already counts against them in the quota ledger, this Party's
+stricter domestic measures), then apply app/checks/rules.py. Nothing is stored."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, Integer, Select, String, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from app.checks.rules import LineFacts, QuotaFact, Result, SuspensionFact, Trade, run
+from app.checks.facts import LineFacts, MeasureFact, QuotaFact, Result, SuspensionFact, Trade
+from app.checks.rules import run
 from app.checks.schemas import CheckResult, CheckResults, IntendedTradeIn
 from app.codelists import lists
+from app.core.db import member_of
 from app.core.errors import InvalidInput
+from app.species import measures, quotas
 from app.species import service as species
-from app.species.models import Quota, Reservation, Snapshot, Suspension, Taxon
+from app.species.models import Quota, Reservation, Suspension, Taxon
 
 
 @dataclass(frozen=True)
@@ -50,72 +55,116 @@ class Outcome:
     snapshot_id: int | None  # the reference data the results were computed with
 
 
-def _suspensions(
-    session: Session, snapshot: Snapshot, parties: set[str], ancestry: list[int]
-) -> tuple[SuspensionFact, ...]:
-    rows = session.execute(
+# The statements run for every application: built once per dialect, bound at execution.
+_ON = bindparam("on", type_=Date)
+
+
+@cache
+def _suspensions_statement(dialect: str) -> Select[Suspension, str]:
+    return (
         select(Suspension, Taxon.name)
         .outerjoin(Taxon, Taxon.id == Suspension.taxon_id)
         .where(
-            Suspension.snapshot_id == snapshot.id,
-            Suspension.party.in_(parties),
-            or_(Suspension.taxon_id.is_(None), Suspension.taxon_id.in_(ancestry)),
+            Suspension.snapshot_id == bindparam("snapshot"),
+            member_of(Suspension.party, "parties", String(), dialect),
+            or_(
+                Suspension.taxon_id.is_(None),
+                member_of(Suspension.taxon_id, "taxa", Integer(), dialect),
+            ),
         )
-    ).all()
-    return tuple(
-        SuspensionFact(
-            party=s.party,
-            source_codes=frozenset((s.source_codes or "").split(",")) - {""},
-            purpose_codes=frozenset((s.purpose_codes or "").split(",")) - {""},
-            start=s.start_date,
-            end=s.end_date,
-            applies_to_import=s.applies_to_import,
-            taxon_name=name,
-            notes=s.notes,
-        )
-        for s, name in rows
+        .order_by(Suspension.id)
     )
+
+
+@cache
+def _reservations_statement(dialect: str) -> Select[int, str]:
+    return select(Reservation.taxon_id, Reservation.party).where(
+        Reservation.snapshot_id == bindparam("snapshot"),
+        member_of(Reservation.taxon_id, "taxa", Integer(), dialect),
+        Reservation.effective_from <= _ON,
+        or_(Reservation.effective_to.is_(None), Reservation.effective_to > _ON),
+    )
+
+
+def _suspensions(
+    session: Session, snapshot: int, parties: set[str], taxa: set[int]
+) -> list[tuple[int | None, SuspensionFact]]:
+    """The suspensions against these Parties, Party-wide or on one of these taxa (by taxon)."""
+    params = {"snapshot": snapshot, "parties": sorted(parties), "taxa": sorted(taxa)}
+    return [
+        (
+            s.taxon_id,
+            SuspensionFact(
+                party=s.party,
+                source_codes=frozenset((s.source_codes or "").split(",")) - {""},
+                purpose_codes=frozenset((s.purpose_codes or "").split(",")) - {""},
+                start=s.start_date,
+                end=s.end_date,
+                applies_to_import=s.applies_to_import,
+                taxon_name=name,
+                notes=s.notes,
+            ),
+        )
+        for s, name in session.execute(_suspensions_statement(species.dialect_of(session)), params)
+    ]
 
 
 def _quotas(
     session: Session,
-    snapshot: Snapshot,
+    snapshot: int,
     party: str,
-    year: int,
-    ancestry: list[int],
-    used: QuotaUsage,
-) -> tuple[QuotaFact, ...]:
-    rows = session.execute(
-        select(Quota, Taxon)
-        .join(Taxon, Taxon.id == Quota.taxon_id)
-        .where(
-            Quota.snapshot_id == snapshot.id,
-            Quota.party == party,
-            Quota.year == year,
-            Quota.taxon_id.in_(ancestry),
+    on: date,
+    taxa: set[int],
+    pending: PendingUsage,
+) -> list[tuple[int, QuotaFact]]:
+    """The Party's quotas for the year on these taxa (by taxon), each with what already
+    counts against it: the ledger's reservations and consumption, and ``pending``."""
+    found = quotas.quotas_in_use(session, snapshot_id=snapshot, party=party, on=on, taxon_ids=taxa)
+    return [
+        (
+            q.taxon_id,
+            QuotaFact(
+                party=q.party,
+                year=q.year,
+                quantity=q.quantity,
+                unit=q.unit,
+                term_code=q.term_code,
+                source_code=q.source_code,
+                used=use.used + pending(q, taxon),
+                taxon_name=taxon.name,
+                id=q.id,
+            ),
         )
-    ).all()
-    return tuple(
-        QuotaFact(
-            party=q.party,
-            year=q.year,
-            quantity=q.quantity,
-            unit=q.unit,
-            term_code=q.term_code,
-            source_code=q.source_code,
-            used=used(q, taxon),
-            taxon_name=taxon.name,
+        for q, taxon, use in found
+    ]
+
+
+def _measures(session: Session, parties: set[str], taxa: set[int]) -> list[tuple[int, MeasureFact]]:
+    """This Party's stricter domestic measures on these taxa, by taxon."""
+    return [
+        (
+            taxon_id,
+            MeasureFact(
+                party=m.party,
+                taxon_name=m.taxon_name,
+                direction=m.direction,
+                purpose_codes=frozenset((m.purpose_codes or "").split(",")) - {""},
+                source_codes=frozenset((m.source_codes or "").split(",")) - {""},
+                start=m.start_date,
+                end=m.end_date,
+                reason=m.reason,
+            ),
         )
-        for q, taxon in rows
-    )
+        for taxon_id, m in measures.in_force(session, parties=parties, taxon_ids=taxa)
+    ]
 
 
-QuotaUsage = Callable[[Quota, Taxon], Decimal]
-"""What is already counted against a quota (the quota, its taxon): provided by the caller,
-which knows the issued and pending permits; nothing is counted without one."""
+PendingUsage = Callable[[Quota, Taxon], Decimal]
+"""What counts against a quota besides the ledger (the quota, its taxon): the caller's
+pending applications; nothing without one."""
 
 
-def _nothing_counted(_quota: Quota, _taxon: Taxon) -> Decimal:
+def _nothing_pending(_quota: Quota, _taxon: Taxon) -> Decimal:
     return Decimal(0)
 
 
@@ -126,77 +175,88 @@ def _unit(code: str) -> str:
         return code.strip().upper()
 
 
-def facts(
-    session: Session, trade: IntendedTrade, *, used: QuotaUsage | None = None
-) -> tuple[Trade, int | None]:
-    snapshot = species.current_snapshot(session)
-    usage = used or _nothing_counted
-    lines = []
-    for line in trade.lines:
-        base = LineFacts(
-            letter=line.letter,
-            scientific_name=line.scientific_name,
-            source_code=line.source_code.upper(),
-            term_code=line.term_code.upper(),
-            quantity=line.quantity,
-            unit=_unit(line.unit),
-            origin_country=line.origin_country or trade.exporter_country,
-            declared_appendix=line.appendix,
-            import_permit_received=trade.import_permit_referenced,
-        )
-        taxon = species.resolve(session, line.scientific_name) if snapshot else None
-        if taxon is None or snapshot is None:
-            lines.append(base)
-            continue
-        ancestry = species.ancestry(taxon)
-        listing = species.listing_at(session, taxon, on=trade.on, origin=base.origin_country)
-        reservations = frozenset(
-            session.scalars(
-                select(Reservation.party).where(
-                    Reservation.snapshot_id == snapshot.id,
-                    Reservation.taxon_id.in_(ancestry),
-                    Reservation.effective_from <= trade.on,
-                    or_(Reservation.effective_to.is_(None), Reservation.effective_to > trade.on),
-                )
-            )
-        )
-        lines.append(
-            LineFacts(
-                **{
-                    **base.__dict__,
-                    "accepted_name": taxon.name,
-                    "kingdom": taxon.kingdom,
-                    "appendix": listing.appendix if listing else None,
-                    "listed_by": listing.listed_by if listing else None,
-                    "reservations": reservations,
-                    "suspensions": _suspensions(
-                        session,
-                        snapshot,
-                        {trade.exporter_country, trade.importer_country},
-                        ancestry,
-                    ),
-                    "quotas": _quotas(
-                        session, snapshot, trade.exporter_country, trade.on.year, ancestry, usage
-                    ),
-                }
-            )
-        )
-    return (
-        Trade(
-            document_type=trade.document_type,
-            exporter_country=trade.exporter_country,
-            importer_country=trade.importer_country,
-            purpose_code=trade.purpose_code,
-            on=trade.on,
-            lines=tuple(lines),
-        ),
-        snapshot.id if snapshot else None,
+def _base(trade: IntendedTrade, line: IntendedLine) -> LineFacts:
+    return LineFacts(
+        letter=line.letter,
+        scientific_name=line.scientific_name,
+        source_code=line.source_code.upper(),
+        term_code=line.term_code.upper(),
+        quantity=line.quantity,
+        unit=_unit(line.unit),
+        origin_country=line.origin_country or trade.exporter_country,
+        declared_appendix=line.appendix,
+        import_permit_received=trade.import_permit_referenced,
     )
 
 
-def check(session: Session, trade: IntendedTrade, *, used: QuotaUsage | None = None) -> Outcome:
+def facts(
+    session: Session, trade: IntendedTrade, *, pending: PendingUsage | None = None
+) -> tuple[Trade, int | None]:
+    """The trade with what the current reference data says about each line, gathered for
+    all lines at once: a fixed number of queries, whatever the number of lines."""
+    bases = [_base(trade, line) for line in trade.lines]
+    snapshot, taxa = species.resolve_current(session, [x.scientific_name for x in bases])
+    if snapshot is None:
+        return _trade(trade, bases), None
+    lineages = {key: species.ancestry(taxon) for key, taxon in taxa.items()}
+    everything = {i for lineage in lineages.values() for i in lineage}
+    parties = {trade.exporter_country, trade.importer_country}
+    listings = species.listings_on(session, everything, on=trade.on)
+    reservations = _reservations(session, snapshot, everything, trade.on)
+    suspensions = _suspensions(session, snapshot, parties, everything)
+    quota_facts = _quotas(
+        session, snapshot, trade.exporter_country, trade.on, everything, pending or _nothing_pending
+    )
+    measure_facts = _measures(session, parties, everything)
+    lines = []
+    for base in bases:
+        key = species.name_key(base.scientific_name)
+        taxon, lineage = taxa.get(key), lineages.get(key, [])
+        if taxon is None:
+            lines.append(base)
+            continue
+        listing = species.choose_listing(lineage, listings, base.origin_country)
+        lines.append(
+            dataclasses.replace(
+                base,
+                accepted_name=taxon.name,
+                kingdom=taxon.kingdom,
+                appendix=listing.appendix if listing else None,
+                listed_by=listing.listed_by if listing else None,
+                reservations=frozenset(p for t, p in reservations if t in lineage),
+                suspensions=tuple(f for t, f in suspensions if t is None or t in lineage),
+                quotas=tuple(f for t, f in quota_facts if t in lineage),
+                measures=tuple(f for t, f in measure_facts if t in lineage),
+            )
+        )
+    return _trade(trade, lines), snapshot
+
+
+def _reservations(
+    session: Session, snapshot: int, taxa: set[int], on: date
+) -> list[tuple[int, str]]:
+    """(taxon, Party) of the reservations in effect on these taxa."""
+    params = {"snapshot": snapshot, "taxa": sorted(taxa), "on": on}
+    statement = _reservations_statement(species.dialect_of(session))
+    return [(row.taxon_id, row.party) for row in session.execute(statement, params)]
+
+
+def _trade(trade: IntendedTrade, lines: list[LineFacts]) -> Trade:
+    return Trade(
+        document_type=trade.document_type,
+        exporter_country=trade.exporter_country,
+        importer_country=trade.importer_country,
+        purpose_code=trade.purpose_code,
+        on=trade.on,
+        lines=tuple(lines),
+    )
+
+
+def check(
+    session: Session, trade: IntendedTrade, *, pending: PendingUsage | None = None
+) -> Outcome:
     """The results of every rule for the trade, and the snapshot they used."""
-    prepared, snapshot_id = facts(session, trade, used=used)
+    prepared, snapshot_id = facts(session, trade, pending=pending)
     return Outcome(run(prepared), snapshot_id)
 
 

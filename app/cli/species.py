@@ -49,10 +49,7 @@ def species_search(
 
     with cli_session() as session:
         today = utcnow().date()
-        found = [
-            service.describe(session, m, on=today)
-            for m in service.search(session, name, limit=limit)
-        ]
+        found = service.describe_many(session, service.search(session, name, limit=limit), on=today)
     typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 

@@ -20,14 +20,17 @@ from sqlalchemy import (
     Engine,
     MetaData,
     Select,
+    any_,
+    bindparam,
     create_engine,
     event,
     func,
     select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 T = TypeVar("T")
 
@@ -127,6 +130,21 @@ def page(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(*order_by).limit(limit).offset(offset))
     return list(rows), total
+
+
+def member_of(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any],
+    name: str,
+    item_type: TypeEngine[Any],
+    dialect: str,
+) -> ColumnElement[bool]:
+    """``column`` is one of the list bound as ``name`` at execution. On PostgreSQL it is one
+    array parameter (``= ANY(:name)``): the SQL text is the same whatever the list's length,
+    so the driver prepares it once; elsewhere an expanding ``IN``. For statements built once
+    per dialect and run often."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(item_type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from app.outbox.announce import Announcer
 from app.permits import border
 from app.permits import service as permits_service
 from app.permits.models import BorderEvent, Permit
+from app.species import ledger
 from app.workflow.transitions import Action, Entity, next_state
 from epix import EndorsedQuantity, PermitState
 
@@ -224,6 +225,8 @@ def endorse_export(
         actor=actor,
         now=now,
     )
+    endorsed = {x.line: (x.quantity, unit(x.unit)) for x in declaration.lines}
+    ledger.consume(session, permit_id=permit.id, endorsed=endorsed, now=now)  # quota ledger
     announce.permit_status(
         session,
         announcer,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from app.applications import service as applications_service
-from app.applications.models import Application
+from app.applications.models import Application, ApplicationLine
 from app.audit import service as audit
 from app.auth import service as auth_service
 from app.codelists import lists
@@ -21,10 +21,30 @@ from app.permits import repository
 from app.permits.document import Issuance, IssuingAuthority, permit_document
 from app.permits.models import Permit
 from app.permits.schemas import PermitFilter
+from app.species import ledger
+from app.species.quotas import QuotaLine
 from app.xml.schema import SchemaRegistry
 from app.xml.writer import to_bytes
 
 VALID = "valid"
+EXPORTS = ("E", "R")  # the documents counted against export quotas
+RELEASING = frozenset({"cancelled", "replaced", "expired"})  # give the quota back
+
+
+def quota_line(line: ApplicationLine) -> QuotaLine:
+    """An application line as the quota ledger counts it."""
+    try:
+        unit = lists.unit_code(line.unit_code)
+    except InvalidInput:
+        unit = line.unit_code.strip().upper()
+    return QuotaLine(
+        letter=line.letter,
+        scientific_name=line.scientific_name,
+        term_code=line.term_code,
+        source_code=line.source_code,
+        quantity=line.quantity,
+        unit=unit,
+    )
 
 
 def format_number(template: str, *, party: str, year: int, serial: int) -> str:
@@ -70,7 +90,13 @@ def issue_permit(
     replaces: Permit | None = None,
     replacement_reason: str | None = None,
     now: datetime | None = None,
+    quota_override: bool = False,
 ) -> Permit:
+    """Issue the permit for an approved application, in the caller's transaction: number,
+    validity, the signed document, its reservation in the quota ledger (an export permit or
+    re-export certificate; ``quota_exceeded`` when a quota would be exceeded, unless
+    ``quota_override``) and the audit event. A replacement first gives back what the permit
+    it replaces held of the quotas."""
     now = now or utcnow()
     today = now.date()
     until = validity_until(application.document_type, application.other_subtype, today, valid_until)
@@ -103,6 +129,19 @@ def issue_permit(
     )
     session.add(permit)
     session.flush()
+    if replaces is not None:
+        ledger.release(session, permit_id=replaces.id, now=now)
+    if application.document_type in EXPORTS:
+        ledger.reserve(
+            session,
+            permit_id=permit.id,
+            party=application.applicant_country,
+            lines=[quota_line(line) for line in application.lines],
+            on=today,
+            expires_on=until,
+            now=now,
+            allow_over=quota_override,
+        )
     details: dict[str, object] = {
         "number": number,
         "application_id": application.id,
@@ -144,6 +183,11 @@ def change_status(
     permit.status_changed_at = utcnow()
     permit.status_reason = reason
     session.flush()
+    if permit.document_type in EXPORTS and status in RELEASING:
+        ledger.release(session, permit_id=permit.id, now=permit.status_changed_at)
+    elif permit.document_type in EXPORTS and status == "used":
+        # used without an endorsement recorded here (the importer's report): all of it
+        ledger.consume(session, permit_id=permit.id, endorsed=None, now=permit.status_changed_at)
     audit.record(
         session,
         actor=actor,

@@ -142,7 +142,13 @@ class _Builder:
             self.synonyms[name_key(name)] = synonym
         for name, language in record.common_names:
             self.session.add(
-                CommonName(taxon_id=taxon.id, name=name, name_key=name_key(name), language=language)
+                CommonName(
+                    snapshot_id=self.snapshot.id,
+                    taxon_id=taxon.id,
+                    name=name,
+                    name_key=name_key(name),
+                    language=language,
+                )
             )
         for listing in record.listings:
             self.session.add(

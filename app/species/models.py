@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, UTCDateTime
@@ -34,7 +44,14 @@ class Taxon(Base):
 
     __tablename__ = "taxon"
     __table_args__ = (
-        Index("ix_taxon_snapshot_id_name_key", "snapshot_id", "name_key"),
+        # PostgreSQL: the pattern operator class, so that a prefix LIKE (the name search)
+        # uses it whatever the database's collation (migration 0012)
+        Index(
+            "ix_taxon_snapshot_id_name_key",
+            "snapshot_id",
+            "name_key",
+            postgresql_ops={"name_key": "varchar_pattern_ops"},
+        ),
         Index("ix_taxon_snapshot_id_external_id", "snapshot_id", "external_id"),
     )
 
@@ -53,9 +70,18 @@ class Taxon(Base):
 
 class CommonName(Base):
     __tablename__ = "taxon_common_name"
-    __table_args__ = (Index("ix_taxon_common_name_name_key", "name_key"),)
+    __table_args__ = (
+        Index(
+            "ix_taxon_common_name_snapshot_id_name_key",
+            "snapshot_id",
+            "name_key",
+            postgresql_ops={"name_key": "varchar_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the taxon's snapshot, so that the name search reads one snapshot's names by index
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("species_snapshot.id"))
     taxon_id: Mapped[int] = mapped_column(ForeignKey("taxon.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
@@ -131,3 +157,87 @@ class Quota(Base):
     term_code: Mapped[str | None] = mapped_column(String(3))
     source_code: Mapped[str | None] = mapped_column(String(1))
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class QuotaAccount(Base):
+    """What has been used of an export quota, kept across imports of the reference data.
+
+    A quota is identified by its Party, year, taxon (accepted name), unit, term and source
+    (``""`` when it names none): the same quota in a later snapshot continues the same account.
+    Issuing a permit locks this row while it counts and reserves, so that two issuances at the
+    same moment cannot together exceed the quota."""
+
+    __tablename__ = "quota_account"
+    __table_args__ = (
+        UniqueConstraint(
+            "party",
+            "year",
+            "taxon_key",
+            "unit",
+            "term_code",
+            "source_code",
+            name="uq_quota_account_identity",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    party: Mapped[str] = mapped_column(String(2))
+    year: Mapped[int] = mapped_column(Integer)
+    taxon_name: Mapped[str] = mapped_column(String(200))
+    taxon_key: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(3))
+    term_code: Mapped[str] = mapped_column(String(3))  # "" : every term
+    source_code: Mapped[str] = mapped_column(String(1))  # "" : every source
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuotaLedgerEntry(Base):
+    """One line of an issued permit against a quota account, in the quota's unit.
+
+    ``reserved`` from issuance; ``consumed`` once customs endorsed the export (``consumed``
+    then holds the quantity that left, which may be less); ``released`` when the permit was
+    cancelled, replaced or expired unused. A reservation whose permit is past its validity
+    (``expires_on``) no longer counts, even before the expiry job has released it: such a
+    permit can no longer be endorsed."""
+
+    __tablename__ = "quota_ledger_entry"
+    __table_args__ = (Index("ix_quota_ledger_entry_account_id_status", "account_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("quota_account.id"))
+    permit_id: Mapped[int] = mapped_column(ForeignKey("permit.id"), index=True)
+    line: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(10))  # reserved | consumed | released
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 3))  # reserved at issuance
+    consumed: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))  # endorsed at export
+    over_quota: Mapped[bool] = mapped_column(Boolean)  # reserved beyond the quota (override)
+    expires_on: Mapped[date] = mapped_column(Date)  # the permit's last day of validity
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class NationalMeasure(Base):
+    """A stricter domestic measure of this Party (Art. XIV(1)), added by an administrator:
+    trade in a taxon and everything under it is not allowed, in one direction or both, for
+    some purposes and sources or all, from a date to an optional end date (inclusive).
+
+    The taxon is kept by its accepted name (``taxon_key``), so a measure outlives imports of
+    the reference data. Withdrawn measures stay, with who withdrew them and why."""
+
+    __tablename__ = "national_measure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    party: Mapped[str] = mapped_column(String(2))
+    taxon_name: Mapped[str] = mapped_column(String(200))
+    taxon_key: Mapped[str] = mapped_column(String(200), index=True)
+    direction: Mapped[str] = mapped_column(String(6))  # export | import | both
+    purpose_codes: Mapped[str | None] = mapped_column(String(40))  # comma-separated
+    source_codes: Mapped[str | None] = mapped_column(String(40))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,6 @@ nothing to check against and block nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -18,17 +17,17 @@ from app.applications.models import Application, ApplicationLine
 from app.audit import service as audit
 from app.checks import service as checks
 from app.checks.models import CheckRun
-from app.checks.service import IntendedLine, IntendedTrade
+from app.checks.service import IntendedLine, IntendedTrade, PendingUsage
 from app.core.actor import Actor
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound
-from app.permits.models import Permit
+from app.permits import service as permits_service
+from app.species import quotas
 from app.species import service as species
 from app.species.models import Quota, Taxon
 
 SUBMISSION, APPROVAL = "submission", "approval"
-PENDING = ("submitted", "approved")
-COUNTING_PERMIT_STATES = ("valid", "exported", "used")  # cancelled and expired: released
+PENDING = ("submitted", "approved")  # issued permits count through the quota ledger
 
 
 def _trade(application: Application, today: date) -> IntendedTrade:
@@ -58,49 +57,64 @@ def _trade(application: Application, today: date) -> IntendedTrade:
     )
 
 
-def quota_usage(session: Session, application: Application) -> Callable[[Quota, Taxon], Decimal]:
-    """What already counts against a quota: the lines of this Party's other export
-    applications of the quota's year that are pending or whose permit is in force or used,
-    for taxa under the quota's taxon, in its unit (and term and source when it names them)."""
-    names: dict[str, list[int]] = {}
+def pending_usage(session: Session, application: Application) -> PendingUsage:
+    """What counts against a quota besides the ledger (issued permits are in it): the lines of
+    this Party's other export and re-export applications that are ``submitted`` or
+    ``approved`` (whatever year they were made in: they would be issued now), for taxa under
+    the quota's taxon, in its unit or one of the same kind, and its term and source when it
+    names them. Read once per check run, on the first quota that needs it."""
+    pending: list[tuple[ApplicationLine, list[int]]] | None = None
 
-    def ancestry(name: str) -> list[int]:
-        if name not in names:
-            taxon = species.resolve(session, name)
-            names[name] = species.ancestry(taxon) if taxon else []
-        return names[name]
-
-    def used(quota: Quota, taxon: Taxon) -> Decimal:
-        issued = select(Permit.application_id).where(Permit.status.in_(COUNTING_PERMIT_STATES))
-        rows = session.execute(
-            select(ApplicationLine, Application.created_at)
+    def load(party: str) -> list[tuple[ApplicationLine, list[int]]]:
+        rows = session.scalars(
+            select(ApplicationLine)
             .join(Application, Application.id == ApplicationLine.application_id)
             .where(
                 Application.id != application.id,
                 Application.document_type.in_(("E", "R")),
-                Application.applicant_country == quota.party,
-                (Application.status.in_(PENDING)) | (Application.id.in_(issued)),
-                ApplicationLine.unit_code == quota.unit,
+                Application.applicant_country == party,
+                Application.status.in_(PENDING),
             )
         ).all()
+        snapshot = species.current_snapshot(session)
+        if snapshot is None or not rows:
+            return []
+        taxa = species.resolve_many(session, snapshot.id, {x.scientific_name for x in rows})
+        return [
+            (line, species.ancestry(taxa[key]))
+            for line in rows
+            if (key := species.name_key(line.scientific_name)) in taxa
+        ]
+
+    def used(quota: Quota, _taxon: Taxon) -> Decimal:
+        nonlocal pending
+        if pending is None:
+            pending = load(quota.party)
         total = Decimal(0)
-        for line, created in rows:
-            if created.year != quota.year or taxon.id not in ancestry(line.scientific_name):
-                continue
-            if quota.term_code and line.term_code != quota.term_code:
-                continue
-            if quota.source_code and line.source_code != quota.source_code:
-                continue
-            total += line.quantity
+        for line, lineage in pending:
+            counted = quotas.applies(quota, permits_service.quota_line(line), lineage)
+            total += counted if counted is not None else Decimal(0)
         return total
 
     return used
 
 
+def quota_overridden(session: Session, application: Application) -> bool:
+    """An administrator overrode checks whose blocking results included ``quota_exceeded``:
+    issuance may then reserve beyond the quota."""
+    record = latest(session, application.id)
+    if record is None or record.overridden_by_id is None:
+        return False
+    return any(
+        r["code"] == "quota_exceeded" and r["severity"] == "block"
+        for r in json.loads(record.results)
+    )
+
+
 def run(session: Session, application: Application, *, stage: str) -> CheckRun:
     """Run the checks on an application and record the results."""
     outcome = checks.check(
-        session, _trade(application, utcnow().date()), used=quota_usage(session, application)
+        session, _trade(application, utcnow().date()), pending=pending_usage(session, application)
     )
     results = [
         {"code": r.code, "severity": r.severity.value, "message": r.message, "line": r.line}

@@ -104,8 +104,9 @@ def issue_permit(
     valid_until: date | None = None,
 ) -> Permit:
     """Issue the permit for an approved application: number, validity, the signed
-    document, audit, and its push to the importing Party when that is a peer. Refused while
-    the compliance checks block (unless an administrator overrode them)."""
+    document, its reservation in the quota ledger, audit, and its push to the importing Party
+    when that is a peer. Refused while the compliance checks block (unless an administrator
+    overrode them), and with ``quota_exceeded`` when a quota cannot hold it any more."""
     compliance.require_issuable(session, application)
     _move(session, application, Action.ISSUE, officer)
     permit = permits_service.issue_permit(
@@ -114,6 +115,7 @@ def issue_permit(
         officer=officer,
         issuance=issuance,
         valid_until=valid_until,
+        quota_override=compliance.quota_overridden(session, application),
     )
     announce.permit_issued(
         session, announcer, permit=permit, importing_party=application.counterparty_country
@@ -160,6 +162,7 @@ def replace_permit(
         valid_until=valid_until,
         replaces=permit,
         replacement_reason=reason,
+        quota_override=compliance.quota_overridden(session, application),
     )
     permits_service.change_status(
         session,

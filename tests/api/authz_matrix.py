@@ -50,6 +50,8 @@ KEYS = f"{V1}/api-keys"
 CERT = f"{V1}/certificates/{{fingerprint}}"
 CUSTOMS = f"{V1}/customs/permits/{{country}}/{{number}}"
 HOOK = f"{V1}/customs/webhooks/{{webhook_id}}"
+ANNUAL = f"{V1}/reports/annual/{{year}}"
+MEASURES = f"{V1}/species/measures"
 
 # fmt: off
 MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
@@ -111,9 +113,16 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("POST", f"{HOOK}/suspend"):              _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("POST", f"{HOOK}/activate"):             _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/species"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
+    ("GET", f"{V1}/species/quotas"):          _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
+    ("GET", MEASURES):                        _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
+    ("POST", MEASURES):                       _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("POST", f"{MEASURES}/{{measure_id}}/withdraw"): _row(UNAUTH, DENY, DENY, DENY, DENY,  OK),
     ("POST", f"{V1}/checks"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("GET", f"{APP}/checks"):                 _row(UNAUTH, OK,     HIDDEN, OK,     DENY,   OK),
     ("POST", f"{APP}/checks/override"):       _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
+    ("GET", ANNUAL):                          _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
+    ("GET", f"{ANNUAL}/problems"):            _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
+    ("GET", f"{ANNUAL}/statistics"):          _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -28,18 +28,22 @@ from fastapi.testclient import TestClient
 
 from app.auth import service as auth_service
 from app.auth.models import User
+from app.core.actor import Actor
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.main import create_app
 from app.outbox import service as outbox_service
+from app.species import importing as species_importing
 from tests.api.authz_matrix import (
+    ANNUAL,
     APP,
     CERT,
     CUSTOMS,
     HOOK,
     KEYS,
     MATRIX,
+    MEASURES,
     PERMIT,
     PRINCIPALS,
     USERS,
@@ -240,6 +244,19 @@ class World:
         number = self.read("officer", f"/api/v1/permits/{permit_id}")["number"]
         return {"country": "CH", "number": number}
 
+    def reference(self) -> Params:
+        """The shipped species reference data, imported (again: the same snapshot)."""
+        with unit_of_work(self.api.session_factory) as session:
+            species_importing.import_reference(session, actor=Actor.system("authz-test"))
+        return {}
+
+    def measure(self) -> Params:
+        """A new national measure (on the shipped reference data); its id."""
+        self.reference()
+        created = self.client.post(MEASURES, headers=self.setup["admin"], json=_measure_body())
+        assert created.status_code == 201, created.text
+        return {"measure_id": int(created.json()["id"])}
+
     def audit_total(self) -> int:
         return int(self.read("admin", "/api/v1/audit/events", limit=1)["total"])
 
@@ -371,6 +388,26 @@ def _declaration() -> dict[str, Any]:
     }
 
 
+def _measure_body() -> dict[str, Any]:
+    return {
+        "taxon": "Loxodonta africana",
+        "direction": "export",
+        "purpose_codes": ["T"],
+        "start_date": "2026-01-01",
+        "reason": "national ban on commercial exports of ivory",
+    }
+
+
+def _existing_measure(w: World) -> Params:
+    w.measure()
+    return {}  # the list has no path parameter
+
+
+def _measure_state(w: World, params: Params) -> Any:
+    found = w.read("officer", MEASURES, include_withdrawn=True, limit=200)["items"]
+    return [m["withdrawn_at"] for m in found if m["id"] == params["measure_id"]]
+
+
 def _customs_state(w: World, params: Params) -> Any:
     path = f"{V1}/customs/permits/{params['country']}/{params['number']}"
     return w.read("officer", path)["state"]
@@ -388,6 +425,14 @@ def _check_no_reference(body: Any) -> None:
     # an export application names no export permit: nothing to find
     assert (body["reference"], body["found"]) == (None, False)
     assert [r["code"] for r in body["reasons"]] == ["no_export_permit_reference"]
+
+
+def _this_year(_w: World) -> Params:
+    return {"year": utcnow().year}
+
+
+def _check_report_header(body: Any) -> None:
+    assert body.splitlines()[0].startswith("Appendix,SpeciesName,TermCode,Quantity,")
 
 
 SCENARIOS: dict[Endpoint, Scenario] = {
@@ -518,6 +563,29 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", f"{V1}/species"): Scenario(
         prepare=lambda _w: {}, check=lambda _w, _p, body: _check_field(body, "items", [])
     ),
+    # no reference data here: no quotas to list (tests/species/test_quota_ledger.py has them)
+    ("GET", f"{V1}/species/quotas"): Scenario(
+        check=lambda _w, _p, body: _check_field(body, "total", 0)
+    ),
+    ("GET", MEASURES): Scenario(
+        prepare=_existing_measure,
+        check=lambda _w, _p, body: _check_field(body["items"][0], "taxon", "Loxodonta africana"),
+    ),
+    ("POST", MEASURES): Scenario(
+        prepare=lambda w: w.reference(),
+        body=lambda _w, _p: _measure_body(),
+        observe=lambda w, _p: w.read("officer", MEASURES, include_withdrawn=True)["total"],
+        success=201,
+        check=lambda _w, _p, body: _check_field(body, "direction", "export"),
+    ),
+    ("POST", f"{MEASURES}/{{measure_id}}/withdraw"): Scenario(
+        prepare=lambda w: w.measure(),
+        body=lambda _w, _p: {"reason": "the national ban was lifted by decree"},
+        observe=_measure_state,
+        check=lambda _w, _p, body: _check_field(
+            body, "withdrawal_reason", "the national ban was lifted by decree"
+        ),
+    ),
     ("POST", f"{V1}/checks"): Scenario(
         body=lambda _w, _p: {
             "document_type": "E",
@@ -611,6 +679,15 @@ SCENARIOS: dict[Endpoint, Scenario] = {
         prepare=lambda w: {"fingerprint": w.certificate()},
         body=lambda _w, _p: {"reason": "key compromised"},
         observe=_certificate_state,
+    ),
+    ("GET", ANNUAL): Scenario(
+        prepare=_this_year, check=lambda _w, _p, body: _check_report_header(body)
+    ),
+    ("GET", f"{ANNUAL}/problems"): Scenario(
+        prepare=_this_year, check=lambda _w, _p, body: _check_field(body, "view", "exporter")
+    ),
+    ("GET", f"{ANNUAL}/statistics"): Scenario(
+        prepare=_this_year, check=lambda _w, _p, body: _check_field(body, "basis", "actual")
     ),
     ("GET", "/healthz"): Scenario(),
 }
