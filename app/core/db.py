@@ -52,6 +52,12 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 READ_ONLY_OPTION = "ecites_read_only"
 
 
+def is_embedded(factory: sessionmaker[Session]) -> bool:
+    """Whether the factory's database is the embedded SQLite (in-process: no network waits)."""
+    bind = factory.kw.get("bind")
+    return bind is not None and bind.dialect.name == "sqlite"
+
+
 def begin_read_only(session: Session) -> None:
     """Start the session's transaction as a reader. On SQLite it then takes no write lock, so
     reads never queue behind writers (a write attempted in it fails instead of waiting)."""

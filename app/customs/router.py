@@ -28,7 +28,7 @@ from app.api.deps import (
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.core.config import Settings
-from app.core.db import read_only_session, unit_of_work
+from app.core.db import is_embedded, read_only_session, unit_of_work
 from app.core.errors import DomainError
 from app.customs import events, service
 from app.customs.schemas import (
@@ -79,21 +79,28 @@ async def check_permit(
         Query(description="Ask the issuing Party for a permit not known here (PERMIT_REQUEST)"),
     ] = True,
 ) -> Response:
-    # The hot path of the border: authentication and the check in one read-only unit of work,
-    # run on the event loop itself: a few short reads that never wait for a lock (a WAL
-    # snapshot on SQLite, MVCC on PostgreSQL), cheaper there than a hop to the thread pool and
-    # back (which, under load, costs more than the check: the threads contend for the GIL).
-    # Only a permit to fetch from its issuer (a network call, and a write) goes to the pool.
-    with read_only_session(factory) as session:
-        actor = credentials.actor(session, *CHECKERS)
-        view = service.check(
-            session,
-            country,
-            number,
-            own_party=settings.party,
-            max_bytes=settings.max_xml_bytes,
-            now=clock(),
-        )
+    # The hot path of the border: authentication and the check in one read-only unit of work.
+    def read() -> tuple[Actor, CustomsView]:
+        with read_only_session(factory) as session:
+            actor = credentials.actor(session, *CHECKERS)
+            return actor, service.check(
+                session,
+                country,
+                number,
+                own_party=settings.party,
+                max_bytes=settings.max_xml_bytes,
+                now=clock(),
+            )
+
+    # On SQLite (in-process) it is a few short reads that never wait for a lock (a WAL
+    # snapshot), cheaper on the event loop than a hop to the thread pool and back: under load
+    # the hop, and the threads' contention for the GIL, cost more than the check. PostgreSQL's
+    # reads wait on the network, so there they go to the pool and other requests proceed.
+    # A permit to fetch from its issuer (a network call, and a write) always goes to the pool.
+    if is_embedded(factory):
+        actor, view = read()
+    else:
+        actor, view = await run_in_threadpool(read)
     if view.state == "NOT_FOUND" and fetch and country != settings.party:
 
         def fetch_and_check() -> CustomsView:
