@@ -91,10 +91,6 @@ def api_key_holder(session: Session, prefix: str) -> Any:
     return session.connection().execute(_KEY_HOLDER, {"prefix": prefix}).first()
 
 
-def get_api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
-    return session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-
-
 def list_api_keys(session: Session, *, user_id: int | None) -> list[ApiKey]:
     query = select(ApiKey).order_by(ApiKey.id)
     if user_id is not None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -18,7 +18,8 @@ HOLDS_BACK = (PENDING, SENDING, DEAD)  # a later message about the same thing wa
 _TABLE = cast(Table, OutboxMessage.__table__)
 
 
-def _claimable(now: datetime, columns: Any = OutboxMessage) -> ColumnElement[bool]:
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    columns = _TABLE.c
     return or_(
         and_(columns.status == PENDING, columns.next_attempt_at <= now),
         and_(columns.status == SENDING, columns.claimed_until < now),
@@ -94,7 +95,7 @@ def claim(
         return []
     rows = session.execute(
         update(_TABLE)
-        .where(_TABLE.c.id.in_(ids), _claimable(now, _TABLE.c))
+        .where(_TABLE.c.id.in_(ids), _claimable(now))
         .values(
             status=SENDING,
             claimed_by=worker,

@@ -305,10 +305,6 @@ def find_own_for_update(session: Session, party: str, number: str) -> Permit | N
     return repository.get_by_number_for_update(session, party, number)
 
 
-def find_own(session: Session, party: str, number: str) -> Permit | None:
-    return repository.get_by_number(session, party, number)
-
-
 def importing_party(session: Session, permit: Permit) -> str:
     """The Party a permit was issued for: the importer's country (export, re-export) or
     this Party (import)."""
