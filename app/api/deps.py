@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth import service as auth_service
 from app.core.actor import Actor, Role
 from app.core.config import Settings
-from app.core.db import begin_read_only
+from app.core.db import Reader, begin_read_only, session_of
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.exchange.foreign import Receiver
 from app.outbox.announce import Announcer
@@ -80,13 +80,13 @@ class Credentials:
     remote: str | None
     secret: str
 
-    def actor(self, session: Session, *roles: Role) -> Actor:
+    def actor(self, reader: Reader, *roles: Role) -> Actor:
         """Authenticate, then require one of ``roles`` (none: any signed-in user)."""
         if self.bearer is not None:
-            user = auth_service.user_from_token(session, self.bearer, secret=self.secret)
+            user = auth_service.user_from_token(session_of(reader), self.bearer, secret=self.secret)
             actor = auth_service.actor_for(user, self.remote)
         elif self.api_key:
-            actor = auth_service.actor_from_api_key(session, self.api_key, self.remote)
+            actor = auth_service.actor_from_api_key(reader, self.api_key, self.remote)
         else:
             raise NotAuthenticated("log in (Bearer token) or send an X-API-Key header")
         if roles:

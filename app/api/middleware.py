@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class BodyTooLarge(Exception):
     pass
@@ -30,8 +32,10 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        has_body = False
         for name, value in scope.get("headers", []):
             if name == b"content-length":
+                has_body = True
                 try:
                     declared = int(value)
                 except ValueError:
@@ -39,6 +43,13 @@ class BodySizeLimit:
                 if declared > self.limit:
                     await self._reject(send)
                     return
+            elif name == b"transfer-encoding":
+                has_body = True
+        if not has_body and scope["method"] in BODILESS:
+            # A GET without Content-Length or Transfer-Encoding has no body in HTTP/1.1:
+            # nothing to count (the border's checks are such requests).
+            await self.app(scope, receive, send)
+            return
         # No (or a false) Content-Length: count the body as it streams in. The 413 is sent
         # the moment the limit is passed, because the framework turns an error raised while it
         # reads the body into an answer of its own (a 400); that answer is then dropped.

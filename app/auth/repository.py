@@ -6,7 +6,7 @@ from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation, User
-from app.core.db import page
+from app.core.db import Reader, connection_of, page
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -85,10 +85,10 @@ _KEY_HOLDER = (
 )
 
 
-def api_key_holder(session: Session, prefix: str) -> Any:
+def api_key_holder(reader: Reader, prefix: str) -> Any:
     """The key with this prefix (its hash, whether revoked) and its user's identity: a row
     with the columns of ``_KEY_HOLDER``, or None."""
-    return session.connection().execute(_KEY_HOLDER, {"prefix": prefix}).first()
+    return connection_of(reader).execute(_KEY_HOLDER, {"prefix": prefix}).first()
 
 
 def list_api_keys(session: Session, *, user_id: int | None) -> list[ApiKey]:

@@ -18,6 +18,7 @@ from app.auth.models import ApiKey, Organisation, User
 from app.codelists import lists
 from app.core.actor import Actor, Role
 from app.core.clock import utcnow
+from app.core.db import Reader
 from app.core.errors import (
     Conflict,
     InvalidInput,
@@ -362,13 +363,13 @@ def revoke_api_key(session: Session, *, api_key: ApiKey, actor: Actor) -> ApiKey
     return api_key
 
 
-def actor_from_api_key(session: Session, key: str, remote_addr: str | None = None) -> Actor:
+def actor_from_api_key(reader: Reader, key: str, remote_addr: str | None = None) -> Actor:
     """Who presents this API key: an active user's key, not revoked (one row read)."""
     invalid = NotAuthenticated("the API key is invalid or revoked", code="invalid_api_key")
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         raise invalid
-    holder = repository.api_key_holder(session, parts[1])
+    holder = repository.api_key_holder(reader, parts[1])
     if holder is None or holder.revoked_at is not None:
         raise invalid
     if not hmac.compare_digest(holder.key_hash, _key_hash(key)):

@@ -110,6 +110,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        access_log=settings.access_log,
         ssl_certfile=str(settings.tls_cert_file) if tls else None,
         ssl_keyfile=str(settings.tls_key_file) if tls else None,
         ssl_ca_certs=str(settings.tls_ca_file) if tls and settings.tls_ca_file else None,

@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import cast
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.orm import Session
 
 from app.applications.models import Application, ApplicationLine
+from app.core.db import Reader, connection_of
 from app.permits.models import Permit
 
 _PERMITS = cast(Table, Permit.__table__)
@@ -73,9 +73,9 @@ class OwnPermit:
     replaced_by: str | None
 
 
-def own_permit(session: Session, party: str, number: str) -> OwnPermit | None:
+def own_permit(reader: Reader, party: str, number: str) -> OwnPermit | None:
     """This Party's permit ``number`` (``party`` is this Party's code), or None."""
-    connection = session.connection()
+    connection = connection_of(reader)
     rows = connection.execute(_OWN_PERMIT, {"party": party, "number": number}).all()
     if not rows:
         return None

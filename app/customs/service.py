@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.codelists import lists
+from app.core.db import Reader, session_of
 from app.core.errors import InvalidInput
 from app.customs import lookup
 from app.customs.schemas import (
@@ -167,7 +168,7 @@ def _foreign(
 
 
 def find_document(
-    session: Session,
+    reader: Reader,
     country: str,
     number: str,
     *,
@@ -180,11 +181,12 @@ def find_document(
     if country == own_party:
         permit = None
         if for_update:  # the permit row locked, and its ORM object for the change to come
-            permit = permits_service.find_own_for_update(session, country, number)
+            permit = permits_service.find_own_for_update(session_of(reader), country, number)
             if permit is None:
                 return None
-        found = lookup.own_permit(session, country, number)
+        found = lookup.own_permit(reader, country, number)
         return _own(country, number, found, permit) if found else None
+    session = session_of(reader)
     stored = exchange_foreign.find_foreign(session, country, number, for_update=for_update)
     return _foreign(session, stored, own_party=own_party, max_bytes=max_bytes) if stored else None
 
@@ -212,8 +214,8 @@ def crossed(events: list[border.EventRow], kind: str) -> dict[str, Decimal] | No
     return {x.line: x.quantity for x in border.lines_of(chosen[-1])}
 
 
-def view(session: Session, document: Document, *, now: datetime) -> CustomsView:
-    events = border.events_on(session, issuing_party=document.country, number=document.number)
+def view(reader: Reader, document: Document, *, now: datetime) -> CustomsView:
+    events = border.events_on(reader, issuing_party=document.country, number=document.number)
     exported, imported = crossed(events, border.EXPORT), crossed(events, border.IMPORT)
     return CustomsView(
         country=document.country,
@@ -248,7 +250,7 @@ Fetch = Callable[[str, str], bool]
 
 
 def check(
-    session: Session,
+    reader: Reader,
     country: str,
     number: str,
     *,
@@ -259,16 +261,16 @@ def check(
 ) -> CustomsView:
     """The validity check: the document's state, dates, parties, lines and border events. A
     permit of another Party that is not known here is first asked of that Party (``fetch``)."""
-    document = find_document(session, country, number, own_party=own_party, max_bytes=max_bytes)
+    document = find_document(reader, country, number, own_party=own_party, max_bytes=max_bytes)
     fetched = False
     if document is None and fetch is not None and country != own_party:
         fetched = fetch(country, number)
         if fetched:
             document = find_document(
-                session, country, number, own_party=own_party, max_bytes=max_bytes
+                reader, country, number, own_party=own_party, max_bytes=max_bytes
             )
     if document is None:
         return CustomsView(
             country=country, number=number, state=CustomsState.NOT_FOUND, own=False, checked_at=now
         )
-    return view(session, document, now=now).model_copy(update={"fetched": fetched})
+    return view(reader, document, now=now).model_copy(update={"fetched": fetched})

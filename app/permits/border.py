@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app.core.db import Reader
 from app.permits import repository
 from app.permits.models import BorderEvent
 from app.permits.repository import EventRow as EventRow  # re-exported: customs reads these
@@ -83,6 +84,6 @@ def find(
     )
 
 
-def events_on(session: Session, *, issuing_party: str, number: str) -> list[EventRow]:
+def events_on(reader: Reader, *, issuing_party: str, number: str) -> list[EventRow]:
     """Every border event on the document, oldest first."""
-    return repository.border_events(session, issuing_party=issuing_party, number=number)
+    return repository.border_events(reader, issuing_party=issuing_party, number=number)

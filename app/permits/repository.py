@@ -7,7 +7,7 @@ from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.core.db import page
+from app.core.db import Reader, connection_of, page
 from app.permits.models import BorderEvent, Permit, PermitNumberSequence
 from app.permits.schemas import PermitFilter
 
@@ -120,9 +120,10 @@ _EVENT_ROWS = (
 )
 
 
-def border_events(session: Session, *, issuing_party: str, number: str) -> list[EventRow]:
-    session.flush()  # Core below: events this transaction recorded are read too
-    rows = session.connection().execute(_EVENT_ROWS, {"party": issuing_party, "number": number})
+def border_events(reader: Reader, *, issuing_party: str, number: str) -> list[EventRow]:
+    if isinstance(reader, Session):
+        reader.flush()  # Core below: events this transaction recorded are read too
+    rows = connection_of(reader).execute(_EVENT_ROWS, {"party": issuing_party, "number": number})
     return [EventRow(*row) for row in rows]
 
 
