@@ -39,6 +39,12 @@ class Application(Base):
     # keyed as foreign permits are (issuing Party, number); both set or neither.
     export_permit_party: Mapped[str | None] = mapped_column(String(2))
     export_permit_number: Mapped[str | None] = mapped_column(String(35))
+    # For an export permit or re-export certificate (E, R): the importing Party's import
+    # permit it relies on (Appendix I, Art. III(2)(d)), keyed the same way; both or neither.
+    import_permit_party: Mapped[str | None] = mapped_column(String(2))
+    import_permit_number: Mapped[str | None] = mapped_column(String(35))
+    # The last day of validity the applicant asks for (Box 2); None: the longest allowed.
+    requested_valid_until: Mapped[date | None] = mapped_column(Date)
     # the latest compliance check run blocks issuance (kept here: no query when issuing)
     checks_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     officer_comment: Mapped[str | None] = mapped_column(Text)

@@ -130,6 +130,21 @@ class ApplicationIn(InputModel):
         description="For I only: that export permit's or re-export certificate's number, "
         "as the issuing Party wrote it; given with export_permit_party",
     )
+    import_permit_party: CountryCode | None = Field(
+        None,
+        description="For E and R only: the importing Party that granted the import permit "
+        "this export relies on (Appendix I, Art. III(2)(d)); given with import_permit_number",
+    )
+    import_permit_number: DocumentNumber | None = Field(
+        None,
+        description="For E and R only: that import permit's number, as the importing Party "
+        "wrote it; given with import_permit_party",
+    )
+    requested_valid_until: date | None = Field(
+        None,
+        description="Box 2: the last day of validity asked for (default: the longest the "
+        "document type allows: 6 months for E and R, 12 for I; the checks report a longer one)",
+    )
     lines: list[ApplicationLineIn] = Field(min_length=1, max_length=26)
 
     @model_validator(mode="after")
@@ -165,6 +180,40 @@ class ApplicationIn(InputModel):
                 details={"document_type": self.document_type},
             )
         return self
+
+    @model_validator(mode="after")
+    def _import_permit_reference(self) -> ApplicationIn:
+        party, number = self.import_permit_party, self.import_permit_number
+        if number is not None:  # numbers are compared exactly: no stray spaces
+            number = self.import_permit_number = number.strip() or None
+        if party is None and number is None:
+            return self
+        if party is None or number is None:
+            raise InvalidInput(
+                "import_permit_party and import_permit_number are given together or not at all",
+                code="import_permit_reference_incomplete",
+                details={
+                    "missing": "import_permit_party" if party is None else "import_permit_number"
+                },
+            )
+        if self.document_type not in ("E", "R"):
+            raise InvalidInput(
+                "import_permit_party and import_permit_number are only for an export permit or "
+                "a re-export certificate (document_type E or R)",
+                code="import_permit_reference_not_allowed",
+                details={"document_type": self.document_type},
+            )
+        if party == self.counterparty.country:
+            return self
+        raise InvalidInput(
+            f"import_permit_party: the import permit is granted by the country of import "
+            f"({self.counterparty.country}), not {party}",
+            code="import_permit_party_mismatch",
+            details={
+                "import_permit_party": party,
+                "counterparty_country": self.counterparty.country,
+            },
+        )
 
 
 class ApplicationLineRead(BaseModel):
@@ -211,6 +260,9 @@ class ApplicationRead(ApplicationSummary):
     special_conditions: str | None
     export_permit_party: str | None
     export_permit_number: str | None
+    import_permit_party: str | None
+    import_permit_number: str | None
+    requested_valid_until: date | None
     officer_comment: str | None
     refusal_reason: str | None
     updated_at: datetime

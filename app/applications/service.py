@@ -38,6 +38,9 @@ def _content(data: ApplicationIn) -> dict[str, object]:
         "special_conditions": data.special_conditions,
         "export_permit_party": data.export_permit_party,
         "export_permit_number": data.export_permit_number,
+        "import_permit_party": data.import_permit_party,
+        "import_permit_number": data.import_permit_number,
+        "requested_valid_until": data.requested_valid_until,
     }
 
 

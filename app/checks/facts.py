@@ -82,7 +82,21 @@ class LineFacts:
     suspensions: tuple[SuspensionFact, ...] = ()
     quotas: tuple[QuotaFact, ...] = ()
     measures: tuple[MeasureFact, ...] = ()
+    # a valid import permit of the importing Party received by EPIX covers this line
     import_permit_received: bool = False
+
+
+@dataclass(frozen=True)
+class ImportPermitFact:
+    """The importing Party's import permit the trade references (Art. III(2)(d)).
+    ``problem`` says why a referenced permit that was received by EPIX does not serve
+    (cancelled, expired, not an import permit, ...); None when it serves or was not
+    received here (a reference to a permit seen on paper serves as it is)."""
+
+    party: str
+    number: str | None  # None: at hand but not named (the dry run's older flag)
+    received: bool = False
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,4 +107,7 @@ class Trade:
     purpose_code: str
     on: date
     lines: tuple[LineFacts, ...]
+    import_permit: ImportPermitFact | None = None
+    valid_until: date | None = None  # the validity asked for (Box 2)
+    validity_months: int | None = None  # the longest validity of the document type
     extra: dict[str, str] = field(default_factory=dict)

@@ -3,14 +3,16 @@
 Each rule has a stable code, a severity (``block``: the permit must not be issued as it is;
 ``warn``: an officer must look and acknowledge) and a plain explanation that cites the rule.
 The service (app/checks/service.py) gathers the facts (app/checks/facts.py); nothing here reads
-a database."""
+a database. The Convention's own document rules are in app/checks/convention.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
 
+from app.checks import convention
 from app.checks.facts import (
+    ImportPermitFact,
     LineFacts,
     MeasureFact,
     QuotaFact,
@@ -23,6 +25,7 @@ from app.codelists.units import convert
 
 __all__ = [
     "CODES",
+    "ImportPermitFact",
     "LineFacts",
     "MeasureFact",
     "QuotaFact",
@@ -161,58 +164,6 @@ def _national_measure(trade: Trade, line: LineFacts) -> list[Result]:
     return out
 
 
-def _appendix_i_import_permit(trade: Trade, line: LineFacts) -> list[Result]:
-    if line.appendix != "I" or trade.document_type not in ("E", "R"):
-        return []
-    if trade.document_type == "R" and line.term_code != "LIV":
-        return []
-    if line.import_permit_received:
-        return []
-    return [
-        Result(
-            "appendix_i_import_permit",
-            Severity.WARN,
-            f"{line.accepted_name} is in Appendix I: the export permit needs the import permit "
-            f"of {trade.importer_country} granted first (Art. III(2)(d)); none was received "
-            "here. See it before issuing.",
-            line.letter,
-        )
-    ]
-
-
-def _appendix_i_import_commercial(trade: Trade, line: LineFacts) -> list[Result]:
-    if line.appendix != "I" or trade.document_type != "I" or trade.purpose_code != "T":
-        return []
-    if line.source_code == "D":  # registered captive-breeding: treated as Appendix II
-        return []
-    return [
-        Result(
-            "appendix_i_import_commercial",
-            Severity.BLOCK,
-            f"An import permit for Appendix I {line.accepted_name} may not be granted for "
-            "primarily commercial purposes (Art. III(3)(c)).",
-            line.letter,
-        )
-    ]
-
-
-def _appendix_iii_origin(trade: Trade, line: LineFacts) -> list[Result]:
-    if line.appendix != "III" or trade.document_type != "E" or line.listed_by is None:
-        return []
-    if trade.exporter_country == line.listed_by:
-        return []
-    return [
-        Result(
-            "appendix_iii_origin",
-            Severity.WARN,
-            f"{line.accepted_name} is in Appendix III at the request of {line.listed_by}: only "
-            f"{line.listed_by} issues export permits for it; from {trade.exporter_country} the "
-            "document is a certificate of origin (Art. V(3)).",
-            line.letter,
-        )
-    ]
-
-
 def _source_kingdom(_trade: Trade, line: LineFacts) -> list[Result]:
     if line.kingdom == "Plantae" and line.source_code in ANIMAL_ONLY:
         what = "animals"
@@ -289,33 +240,22 @@ def _listing(trade: Trade, line: LineFacts) -> list[Result]:
     return out
 
 
-def _exporter_importer(trade: Trade) -> list[Result]:
-    if trade.exporter_country != trade.importer_country:
-        return []
-    return [
-        Result(
-            "same_exporter_importer",
-            Severity.BLOCK,
-            f"The exporting and importing country are both {trade.exporter_country}: a CITES "
-            "document is for international trade (Art. I(c)).",
-        )
-    ]
-
-
 LINE_RULES: tuple[Callable[[Trade, LineFacts], list[Result]], ...] = (
     _listing,
     _suspension,
     _national_measure,
     _appendix_i_commercial,
     _quota,
-    _appendix_i_import_permit,
-    _appendix_i_import_commercial,
-    _appendix_iii_origin,
+    convention.appendix_i_import_permit,
+    convention.appendix_i_import_commercial,
+    convention.appendix_iii_origin,
     _source_kingdom,
     _source_unknown,
 )
-# validity limits are not a rule here: issuance refuses them (app/permits/service.validity_until)
-TRADE_RULES: tuple[Callable[[Trade], list[Result]], ...] = (_exporter_importer,)
+TRADE_RULES: tuple[Callable[[Trade], list[Result]], ...] = (
+    convention.exporter_importer,
+    convention.validity,
+)
 
 CODES = (
     "suspension",
@@ -333,6 +273,8 @@ CODES = (
     "synonym_used",
     "appendix_mismatch",
     "same_exporter_importer",
+    "validity_in_past",
+    "validity_too_long",
 )
 
 

@@ -15,7 +15,15 @@ from functools import cache
 from sqlalchemy import Date, Integer, Select, String, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from app.checks.facts import LineFacts, MeasureFact, QuotaFact, Result, SuspensionFact, Trade
+from app.checks.facts import (
+    ImportPermitFact,
+    LineFacts,
+    MeasureFact,
+    QuotaFact,
+    Result,
+    SuspensionFact,
+    Trade,
+)
 from app.checks.rules import run
 from app.checks.schemas import CheckResult, CheckResults, IntendedTradeIn
 from app.codelists import lists
@@ -46,7 +54,25 @@ class IntendedTrade:
     purpose_code: str
     lines: tuple[IntendedLine, ...]
     on: date
-    import_permit_referenced: bool = False
+    import_permit_referenced: bool = False  # at hand, unnamed (the dry run's older flag)
+    import_permit: tuple[str, str] | None = None  # (importing Party, number) it references
+    valid_until: date | None = None  # the validity asked for
+    other_subtype: str | None = None  # for O: which certificate (its validity limit)
+
+
+@dataclass(frozen=True)
+class Received:
+    """What this Party received by EPIX from the importing Party: the import permit the trade
+    references as received (None: not received here), and the name keys of the lines that a
+    received import permit in force covers."""
+
+    referenced: ImportPermitFact | None = None
+    covering: frozenset[str] = frozenset()
+
+
+ReceivedImportPermits = Callable[[IntendedTrade], Received]
+"""Looks up the import permits received for a trade (the workflow's; the checks layer sits
+below the exchange and cannot)."""
 
 
 @dataclass(frozen=True)
@@ -185,19 +211,22 @@ def _base(trade: IntendedTrade, line: IntendedLine) -> LineFacts:
         unit=_unit(line.unit),
         origin_country=line.origin_country or trade.exporter_country,
         declared_appendix=line.appendix,
-        import_permit_received=trade.import_permit_referenced,
     )
 
 
 def facts(
-    session: Session, trade: IntendedTrade, *, pending: PendingUsage | None = None
+    session: Session,
+    trade: IntendedTrade,
+    *,
+    pending: PendingUsage | None = None,
+    received: ReceivedImportPermits | None = None,
 ) -> tuple[Trade, int | None]:
     """The trade with what the current reference data says about each line, gathered for
     all lines at once: a fixed number of queries, whatever the number of lines."""
     bases = [_base(trade, line) for line in trade.lines]
     snapshot, taxa = species.resolve_current(session, [x.scientific_name for x in bases])
     if snapshot is None:
-        return _trade(trade, bases), None
+        return _trade(trade, bases, Received()), None
     lineages = {key: species.ancestry(taxon) for key, taxon in taxa.items()}
     everything = {i for lineage in lineages.values() for i in lineage}
     parties = {trade.exporter_country, trade.importer_country}
@@ -229,7 +258,16 @@ def facts(
                 measures=tuple(f for t, f in measure_facts if t in lineage),
             )
         )
-    return _trade(trade, lines), snapshot
+    got = Received()
+    if received is not None and any(x.appendix == "I" for x in lines):  # only they need it
+        got = received(trade)
+        lines = [
+            dataclasses.replace(
+                x, import_permit_received=species.name_key(x.scientific_name) in got.covering
+            )
+            for x in lines
+        ]
+    return _trade(trade, lines, got), snapshot
 
 
 def _reservations(
@@ -241,7 +279,25 @@ def _reservations(
     return [(row.taxon_id, row.party) for row in session.execute(statement, params)]
 
 
-def _trade(trade: IntendedTrade, lines: list[LineFacts]) -> Trade:
+def _import_permit(trade: IntendedTrade, got: Received) -> ImportPermitFact | None:
+    if got.referenced is not None:
+        return got.referenced
+    if trade.import_permit is not None:
+        return ImportPermitFact(party=trade.import_permit[0], number=trade.import_permit[1])
+    if trade.import_permit_referenced:
+        return ImportPermitFact(party=trade.importer_country, number=None)
+    return None
+
+
+def validity_months(document_type: str, other_subtype: str | None) -> int | None:
+    """The longest validity of the document type (Res. Conf. 12.3), None if unknown."""
+    try:
+        return lists.validity_months(document_type, other_subtype)
+    except KeyError:  # an unknown type or subtype is the application's validation's business
+        return None
+
+
+def _trade(trade: IntendedTrade, lines: list[LineFacts], got: Received) -> Trade:
     return Trade(
         document_type=trade.document_type,
         exporter_country=trade.exporter_country,
@@ -249,14 +305,22 @@ def _trade(trade: IntendedTrade, lines: list[LineFacts]) -> Trade:
         purpose_code=trade.purpose_code,
         on=trade.on,
         lines=tuple(lines),
+        import_permit=_import_permit(trade, got),
+        valid_until=trade.valid_until,
+        validity_months=validity_months(trade.document_type, trade.other_subtype),
     )
 
 
 def check(
-    session: Session, trade: IntendedTrade, *, pending: PendingUsage | None = None
+    session: Session,
+    trade: IntendedTrade,
+    *,
+    pending: PendingUsage | None = None,
+    received: ReceivedImportPermits | None = None,
 ) -> Outcome:
-    """The results of every rule for the trade, and the snapshot they used."""
-    prepared, snapshot_id = facts(session, trade, pending=pending)
+    """The results of every rule for the trade, and the snapshot they used. ``received``
+    looks up the import permits received by EPIX (none without it)."""
+    prepared, snapshot_id = facts(session, trade, pending=pending, received=received)
     return Outcome(run(prepared), snapshot_id)
 
 
@@ -268,6 +332,13 @@ def intended(data: IntendedTradeIn, *, today: date) -> IntendedTrade:
         purpose_code=data.purpose_code.upper(),
         on=data.on or today,
         import_permit_referenced=data.import_permit_referenced,
+        import_permit=(
+            (data.import_permit_party, data.import_permit_number)
+            if data.import_permit_party is not None and data.import_permit_number is not None
+            else None
+        ),
+        valid_until=data.valid_until,
+        other_subtype=data.other_subtype,
         lines=tuple(
             IntendedLine(
                 letter=chr(ord("A") + index),

@@ -57,6 +57,30 @@ def quotas_list(
     typer.echo(json.dumps({"items": rows, "total": total, "snapshot_id": snapshot_id}, indent=2))
 
 
+@quotas_cli.command("backfill")
+def quotas_backfill() -> None:
+    """Put into the quota ledger the export permits and re-export certificates it misses
+    (issued before migration 0012): valid ones reserve, exported or used ones are consumed
+    in full. Idempotent: a second run finds nothing. Prints what was written as JSON."""
+    from app.core.clock import utcnow
+    from app.workflow import quota_backfill
+
+    with cli_session() as session:
+        done = quota_backfill.backfill(session, actor=CLI_ACTOR, now=utcnow())
+    typer.echo(
+        json.dumps(
+            {
+                "examined": done.examined,
+                "reserved": done.reserved,
+                "consumed": done.consumed,
+                "over_quota": done.over_quota,
+                "no_quota": done.no_quota,
+            },
+            indent=2,
+        )
+    )
+
+
 def _measure(measure: Any) -> dict[str, Any]:
     return {
         "id": measure.id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -115,7 +116,7 @@ class _Builder:
             existing.external_id, existing.author = record.external_id, record.author
             taxon = existing
         elif existing is not None:
-            problems.append(f"{record.name} appears twice")
+            problems.append(f"{record.where}: {record.name} appears twice")
             return
         else:
             taxon = self._add(
@@ -195,10 +196,13 @@ def import_reference(
     current = current_snapshot(session)
     if not problems and current is not None and current.sha256 == sha:
         return current
-    if not problems and not data.taxa:
-        problems.append("no taxa: give a taxon_concepts file (measures refer to its taxa)")
-    if problems:
+    if not data.taxa:
+        if not problems:
+            problems.append("no taxa: give a taxon_concepts file (measures refer to its taxa)")
         raise _invalid(problems)
+    # Rows that read well may still name unknown taxa: build the snapshot in a savepoint to
+    # find them too, so that every bad row is reported at once; then it is rolled back.
+    savepoint = session.begin_nested()
     snapshot = Snapshot(
         imported_at=utcnow(), source="; ".join(data.sources)[:500], sha256=sha, counts="{}"
     )
@@ -210,7 +214,10 @@ def import_reference(
     for suspension in data.suspensions:
         taxon = builder.resolve(suspension.taxon) if suspension.taxon else None
         if suspension.taxon and taxon is None:
-            problems.append(f"suspension for {suspension.party}: unknown taxon {suspension.taxon}")
+            problems.append(
+                f"{suspension.where}: suspension for {suspension.party}: unknown taxon "
+                f"{suspension.taxon}"
+            )
             continue
         session.add(
             Suspension(
@@ -228,7 +235,9 @@ def import_reference(
     for quota in data.quotas:
         taxon = builder.resolve(quota.taxon)
         if taxon is None:
-            problems.append(f"quota of {quota.party} {quota.year}: unknown taxon {quota.taxon}")
+            problems.append(
+                f"{quota.where}: quota of {quota.party} {quota.year}: unknown taxon {quota.taxon}"
+            )
             continue
         session.add(
             Quota(
@@ -244,7 +253,9 @@ def import_reference(
             )
         )
     if problems:
-        raise _invalid(problems)  # the caller's transaction rolls back: nothing stored
+        savepoint.rollback()  # nothing stored
+        raise _invalid(sorted(problems, key=_in_file_order))
+    savepoint.commit()
     session.flush()
     counts = {
         "taxa": _count(session, Taxon, snapshot.id),
@@ -271,6 +282,12 @@ def _count(
     return int(
         session.scalar(select(func.count()).select_from(model).where(model.snapshot_id == sid)) or 0
     )
+
+
+def _in_file_order(problem: str) -> list[tuple[int, str]]:
+    """Sorts "b.csv line 10: ..." after "b.csv line 9: ...": numbers compare as numbers."""
+    where = problem.split(": ", 1)[0]
+    return [(int(x), "") if x.isdigit() else (-1, x) for x in re.split(r"(\d+)", where)]
 
 
 def _invalid(problems: list[str]) -> InvalidInput:

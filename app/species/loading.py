@@ -15,6 +15,7 @@ Accepted inputs (see docs/species.md):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from dataclasses import dataclass, field
@@ -71,6 +72,7 @@ class TaxonRecord:
     common_names: tuple[tuple[str, str], ...]  # (name, language)
     listings: tuple[ListingRecord, ...]
     reservations: tuple[tuple[str, str, date], ...]  # (party, appendix, from)
+    where: str = ""  # the file and line (or item) it was read from, for problems
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class SuspensionRecord:
     end: date | None
     applies_to_import: bool
     notes: str | None
+    where: str = ""  # the file and line (or item) it was read from, for problems
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class QuotaRecord:
     term_code: str | None
     source_code: str | None
     notes: str | None
+    where: str = ""  # the file and line (or item) it was read from, for problems
 
 
 @dataclass
@@ -279,7 +283,7 @@ def _each(
         return
     for index, item in enumerate(items, start=1):
         try:
-            into.append(reader(item))
+            into.append(dataclasses.replace(reader(item), where=f"{where} {label} item {index}"))
         except (RowError, KeyError, TypeError, AttributeError) as exc:
             data.problems.append(Problem(f"{where} {label} item {index}", str(exc)))
 
@@ -323,9 +327,9 @@ def read_csv(data: ReferenceData, name: str, text: str) -> None:
         kind = (row.get("kind") or "").strip().lower()
         try:
             if kind == "suspension":
-                data.suspensions.append(_suspension(row))
+                data.suspensions.append(dataclasses.replace(_suspension(row), where=where))
             elif kind == "quota":
-                data.quotas.append(_quota(row))
+                data.quotas.append(dataclasses.replace(_quota(row), where=where))
             else:
                 raise RowError(f"kind {kind!r} is not suspension or quota")
         except (RowError, KeyError, TypeError) as exc:

@@ -25,6 +25,7 @@ from app.permits import service as permits_service
 from app.species import quotas
 from app.species import service as species
 from app.species.models import Quota, Taxon
+from app.workflow import import_permits
 
 SUBMISSION, APPROVAL = "submission", "approval"
 PENDING = ("submitted", "approved")  # issued permits count through the quota ledger
@@ -40,7 +41,13 @@ def _trade(application: Application, today: date) -> IntendedTrade:
         importer_country=importer,
         purpose_code=application.purpose_code,
         on=today,
-        import_permit_referenced=application.export_permit_number is not None,
+        import_permit=(
+            (application.import_permit_party, application.import_permit_number)
+            if application.import_permit_party and application.import_permit_number
+            else None
+        ),
+        valid_until=application.requested_valid_until,
+        other_subtype=application.other_subtype,
         lines=tuple(
             IntendedLine(
                 letter=line.letter,
@@ -114,7 +121,10 @@ def quota_overridden(session: Session, application: Application) -> bool:
 def run(session: Session, application: Application, *, stage: str) -> CheckRun:
     """Run the checks on an application and record the results."""
     outcome = checks.check(
-        session, _trade(application, utcnow().date()), pending=pending_usage(session, application)
+        session,
+        _trade(application, utcnow().date()),
+        pending=pending_usage(session, application),
+        received=import_permits.received(session),
     )
     results = [
         {"code": r.code, "severity": r.severity.value, "message": r.message, "line": r.line}
