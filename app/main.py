@@ -31,6 +31,7 @@ from app.reports.router import router as reports_router
 from app.species.router import router as species_router
 from app.trust.router import epix_router
 from app.trust.router import router as trust_router
+from app.verify.router import router as verify_router
 from app.workflow.router import router as workflow_router
 from app.xml.router import router as xml_router
 
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(api)
     app.include_router(epix_router)
     app.include_router(exchange_router)
+    app.include_router(verify_router)  # public: the printed permits' QR target
 
     @app.get(
         "/healthz",

@@ -22,6 +22,7 @@ from bench import (
     exchange_drain,
     issuance,
     listing,
+    pdf,
     report_annual,
     signing_io,
     species_bench,
@@ -32,9 +33,9 @@ from bench.report import progress, write_json
 from bench.summary import summary
 
 BENCHMARKS: tuple[str, ...] = ("issuance", "listing", "xml", "signing", "receive", "drain")
-BENCHMARKS += ("customs", "annual", "checks", "autocomplete")
+BENCHMARKS += ("customs", "annual", "checks", "autocomplete", "pdf")
 DATABASE_BENCHMARKS: tuple[str, ...] = ("issuance", "listing", "receive", "drain", "customs")
-DATABASE_BENCHMARKS += ("annual", "checks", "autocomplete")
+DATABASE_BENCHMARKS += ("annual", "checks", "autocomplete", "pdf")
 EXCHANGE_BENCHMARKS = ("receive", "drain")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
@@ -123,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
         ("--queue", FULL.queue, "applications in the review queue"),
         ("--organisations", FULL.organisations, "trading organisations"),
         ("--requests", FULL.requests, "timed requests per query kind"),
-        ("--documents", FULL.documents, "XML documents per timed round"),
+        ("--documents", FULL.documents, "XML documents per timed round; PDFs printed (pdf)"),
         ("--messages", FULL.messages, "EPIX messages received / drained"),
         ("--annual-lines", FULL.annual_lines, "permit lines in the annual report's year"),
         ("--taxa", FULL.taxa, "taxon names in the reference data (checks, autocomplete)"),
@@ -256,6 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exchange.summary(results),
         customs_check.summary(results),
         species_bench.summary(results),
+        pdf.summary(results),
     )
     print("\n\n".join(part for part in parts if part))
     progress(f"results written to {args.output}")
@@ -284,6 +286,8 @@ def _run_one(
         return issuance.run(db, count=sizes.issuances, rng=rng)
     if name == "annual":
         return report_annual.run(db, lines=sizes.annual_lines, rng=rng)
+    if name == "pdf":  # --documents generations, over permits issued for it
+        return pdf.run(db, count=sizes.documents, rng=rng)
     if name in species_bench.BENCHMARKS:  # checks, autocomplete: 5 x --requests each
         species = species_bench.Sizes(
             sizes.taxa, sizes.suspensions, sizes.quotas, sizes.requests * 5
@@ -352,6 +356,7 @@ def _correct(result: dict[str, Any]) -> bool:
         *EXCHANGE_BENCHMARKS,
         "customs",
         "annual",
+        "pdf",
         *species_bench.BENCHMARKS,
     ):
         return bool(checks["ok"])

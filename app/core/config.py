@@ -111,6 +111,41 @@ class Settings(BaseSettings):
         None, description="mTLS: CA bundle (PEM) peers' server and client certificates chain to."
     )
 
+    public_base_url: str = Field(
+        "http://localhost:8000",
+        description="This service's public address, printed in the permits' QR codes "
+        "({public_base_url}/verify/...): the embedded default suits a local trial only.",
+    )
+    pdf_font_file: Path | None = Field(
+        None,
+        description="TrueType font for printed permits; empty: the system's DejaVu Sans.",
+    )
+    verify_rate_per_minute: float = Field(
+        30.0,
+        gt=0,
+        le=60_000,
+        description="Public verification page: requests per minute and "
+        "client address, on average (a token bucket).",
+    )
+    verify_burst: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Public verification page: requests a client may make "
+        "at once before the rate applies.",
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(
+                "ECITES_PUBLIC_BASE_URL must be an http(s) address without query, "
+                "such as 'https://permits.example.org'"
+            )
+        return value
+
     @field_validator("party")
     @classmethod
     def _party_code(cls, value: str) -> str:

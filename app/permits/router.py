@@ -1,22 +1,35 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.api.deps import AuthorityDep, Limit, Offset, SchemaDep, SessionDep, require_role
+from app.api.deps import (
+    AuthorityDep,
+    Limit,
+    Offset,
+    SchemaDep,
+    SessionDep,
+    SettingsDep,
+    app_state,
+    require_role,
+)
 from app.api.errors import ERROR_RESPONSES
 from app.core.actor import Actor, Role
 from app.core.db import RowId
 from app.permits import service
 from app.permits.models import Permit
 from app.permits.schemas import PermitFilter, PermitList, PermitRead, PermitState
+from app.printing import service as printing
 
 router = APIRouter(prefix="/permits", tags=["permits"], responses=ERROR_RESPONSES)
 Reader = Annotated[
     Actor, Depends(require_role(Role.TRADER, Role.OFFICER, Role.ADMIN, Role.CUSTOMS))
 ]
+ClockDep = Annotated[Callable[[], datetime], Depends(app_state("clock"))]
 
 
 def permit_read(permit: Permit, replaced: dict[int, str]) -> PermitRead:
@@ -76,6 +89,53 @@ def get_permit_xml(
         content=xml,
         media_type="application/xml",
         headers={"Content-Disposition": f'inline; filename="{permit.number}.xml"'},
+    )
+
+
+@router.get(
+    "/{permit_id}.pdf",
+    response_class=Response,
+    summary="The permit printed: an A4 PDF laid out like the standard CITES form",
+    description="Boxes 1 to 15 and one block per species line (A, B, ...), printed from the "
+    "signed XML, with a QR code of the public verification address "
+    "(`/verify/{party}/{number}?d={digest}`, the digest being the first 16 hex digits of "
+    "SHA-256 over the signed XML). Marked **COPY** when asked (`copy=true`), when the "
+    "document is itself a copy, or when the permit is no longer valid in the record "
+    "(cancelled, replaced, used, exported, expired): only a valid permit prints as the "
+    "original. Who may read the permit's XML may print it.",
+    responses={200: {"content": {"application/pdf": {}}, "description": "The permit (PDF)"}},
+)
+def get_permit_pdf(
+    permit_id: RowId,
+    session: SessionDep,
+    actor: Reader,
+    authority: AuthorityDep,
+    schema: SchemaDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    copy: Annotated[
+        bool, Query(description="Print a copy (e.g. for the holder's or the authority's file)")
+    ] = False,
+) -> Response:
+    permit, xml = service.permit_xml(
+        session, permit_id, actor=actor, authority=authority, schema=schema
+    )
+    today = clock().date()
+    in_force = permit.status == service.VALID and permit.valid_until >= today
+    pdf = printing.permit_pdf(
+        xml,
+        signed=permit.signed_xml is not None,
+        copy=copy or not in_force,
+        base_url=settings.public_base_url,
+        today=today,
+        font_file=settings.pdf_font_file,
+        max_bytes=settings.max_xml_bytes,
+    )
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", permit.number)
+    return Response(
+        content=pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
     )
 
 

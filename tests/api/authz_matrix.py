@@ -81,6 +81,7 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", f"{V1}/permits"):                 _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("GET", PERMIT):                          _row(UNAUTH, OK,     HIDDEN, OK,     OK,     OK),
     ("GET", f"{PERMIT}.xml"):                 _row(UNAUTH, OK,     HIDDEN, OK,     OK,     OK),
+    ("GET", f"{PERMIT}.pdf"):                 _row(UNAUTH, OK,     HIDDEN, OK,     OK,     OK),
     ("POST", f"{V1}/xml/validate"):           _row(UNAUTH, OK,     OK,     OK,     OK,     OK),
     ("GET", f"{V1}/audit/events"):            _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
     ("GET", f"{V1}/audit/verify"):            _row(UNAUTH, DENY,   DENY,   DENY,   DENY,   OK),
@@ -124,5 +125,6 @@ MATRIX: Final[dict[Endpoint, dict[Principal, Expect]]] = {
     ("GET", f"{ANNUAL}/problems"):            _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
     ("GET", f"{ANNUAL}/statistics"):          _row(UNAUTH, DENY,   DENY,   OK,     DENY,   OK),
     ("GET", "/healthz"):                      _row(OK,     OK,     OK,     OK,     OK,     OK),
+    ("GET", "/verify/{party}/{number}"):      _row(OK,     OK,     OK,     OK,     OK,     OK),
 }
 # fmt: on

@@ -13,6 +13,7 @@ by its matrix row and by ``test_disabled_user_is_locked_out``.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -431,8 +432,20 @@ def _this_year(_w: World) -> Params:
     return {"year": utcnow().year}
 
 
+def _check_pdf(body: Any) -> None:
+    assert body.startswith("%PDF-")
+
+
 def _check_report_header(body: Any) -> None:
     assert body.splitlines()[0].startswith("Appendix,SpeciesName,TermCode,Quantity,")
+
+
+def _verifiable(w: World) -> Params:
+    """A new permit as its QR code addresses it (the query string rides in ``number``)."""
+    permit_id = w.permit()
+    number = w.read("officer", f"{V1}/permits/{permit_id}")["number"]
+    xml = w.client.get(f"{V1}/permits/{permit_id}.xml", headers=w.setup["officer"]).content
+    return {"party": "CH", "number": f"{number}?d={hashlib.sha256(xml).hexdigest()[:16]}"}
 
 
 SCENARIOS: dict[Endpoint, Scenario] = {
@@ -519,6 +532,11 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ("GET", PERMIT): Scenario(prepare=lambda w: {"permit_id": w.permit()}, observe=_permit_state),
     ("GET", f"{PERMIT}.xml"): Scenario(
         prepare=lambda w: {"permit_id": w.permit()}, observe=_permit_state
+    ),
+    ("GET", f"{PERMIT}.pdf"): Scenario(
+        prepare=lambda w: {"permit_id": w.permit()},
+        observe=_permit_state,
+        check=lambda _w, _p, body: _check_pdf(body),
     ),
     ("POST", f"{V1}/xml/validate"): Scenario(body=lambda _w, _p: {"not": "xml"}),
     ("GET", f"{V1}/audit/events"): Scenario(),
@@ -690,6 +708,9 @@ SCENARIOS: dict[Endpoint, Scenario] = {
         prepare=_this_year, check=lambda _w, _p, body: _check_field(body, "basis", "actual")
     ),
     ("GET", "/healthz"): Scenario(),
+    ("GET", "/verify/{party}/{number}"): Scenario(
+        prepare=_verifiable, check=lambda _w, _p, body: _check_field(body, "state", "valid")
+    ),
 }
 
 
