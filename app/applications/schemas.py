@@ -159,61 +159,58 @@ class ApplicationIn(InputModel):
 
     @model_validator(mode="after")
     def _export_permit_reference(self) -> ApplicationIn:
-        party, number = self.export_permit_party, self.export_permit_number
-        if number is not None:  # numbers are compared exactly: no stray spaces
-            number = self.export_permit_number = number.strip() or None
-        if party is None and number is None:
-            return self
-        if party is None or number is None:
-            raise InvalidInput(
-                "export_permit_party and export_permit_number are given together or not at all",
-                code="export_permit_reference_incomplete",
-                details={
-                    "missing": "export_permit_party" if party is None else "export_permit_number"
-                },
-            )
-        if self.document_type != "I":
-            raise InvalidInput(
-                "export_permit_party and export_permit_number are only for an import permit "
-                "(document_type I)",
-                code="export_permit_reference_not_allowed",
-                details={"document_type": self.document_type},
-            )
+        _permit_reference(self, "export", allowed=("I",), for_what="an import permit")
         return self
 
     @model_validator(mode="after")
     def _import_permit_reference(self) -> ApplicationIn:
-        party, number = self.import_permit_party, self.import_permit_number
-        if number is not None:  # numbers are compared exactly: no stray spaces
-            number = self.import_permit_number = number.strip() or None
-        if party is None and number is None:
-            return self
-        if party is None or number is None:
+        given = _permit_reference(
+            self,
+            "import",
+            allowed=("E", "R"),
+            for_what="an export permit or a re-export certificate",
+        )
+        party = self.import_permit_party
+        if given and party != self.counterparty.country:
             raise InvalidInput(
-                "import_permit_party and import_permit_number are given together or not at all",
-                code="import_permit_reference_incomplete",
+                f"import_permit_party: the import permit is granted by the country of import "
+                f"({self.counterparty.country}), not {party}",
+                code="import_permit_party_mismatch",
                 details={
-                    "missing": "import_permit_party" if party is None else "import_permit_number"
+                    "import_permit_party": party,
+                    "counterparty_country": self.counterparty.country,
                 },
             )
-        if self.document_type not in ("E", "R"):
-            raise InvalidInput(
-                "import_permit_party and import_permit_number are only for an export permit or "
-                "a re-export certificate (document_type E or R)",
-                code="import_permit_reference_not_allowed",
-                details={"document_type": self.document_type},
-            )
-        if party == self.counterparty.country:
-            return self
+        return self
+
+
+def _permit_reference(
+    application: ApplicationIn, kind: str, *, allowed: tuple[str, ...], for_what: str
+) -> bool:
+    """Check the reference to another Party's ``kind`` permit (``{kind}_permit_party`` and
+    ``{kind}_permit_number``): both or neither, and only on the ``allowed`` document types.
+    Strips the number (numbers are compared exactly). True when a reference is given."""
+    party_field, number_field = f"{kind}_permit_party", f"{kind}_permit_number"
+    party, number = getattr(application, party_field), getattr(application, number_field)
+    if number is not None:
+        number = number.strip() or None
+        setattr(application, number_field, number)
+    if party is None and number is None:
+        return False
+    if party is None or number is None:
         raise InvalidInput(
-            f"import_permit_party: the import permit is granted by the country of import "
-            f"({self.counterparty.country}), not {party}",
-            code="import_permit_party_mismatch",
-            details={
-                "import_permit_party": party,
-                "counterparty_country": self.counterparty.country,
-            },
+            f"{party_field} and {number_field} are given together or not at all",
+            code=f"{kind}_permit_reference_incomplete",
+            details={"missing": party_field if party is None else number_field},
         )
+    if application.document_type not in allowed:
+        raise InvalidInput(
+            f"{party_field} and {number_field} are only for {for_what} "
+            f"(document_type {' or '.join(allowed)})",
+            code=f"{kind}_permit_reference_not_allowed",
+            details={"document_type": application.document_type},
+        )
+    return True
 
 
 class ApplicationLineRead(BaseModel):
