@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# DejaVu Sans prints the names on permits that Windows-1252 lacks (app/printing/fonts.py).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 ecites \
  && useradd --system --uid 10001 --gid ecites --home-dir /data --no-create-home ecites \
  && mkdir /data \
