@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export ECITES_DATA_DIR ?= var
 
-.PHONY: help install run migrate test lint types contracts pytest postgres bench clean
+.PHONY: help install run migrate test lint types contracts pytest postgres translations bench clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,15 +37,21 @@ types: install  ## mypy (strict)
 contracts: install  ## import-linter: layering and framework-free domain core
 	$(BIN)/lint-imports
 
-postgres:  ## Install what the tests use from Debian if missing: PostgreSQL, xmlsec1
+postgres:  ## Install what the tests use from Debian if missing: PostgreSQL, xmlsec1, Chromium, DejaVu fonts
 	@missing=""; \
 	if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  missing="$$missing postgresql"; fi; \
 	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing with apt:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+translations: install  ## Re-extract the browser pages' messages; update the .pot and the fr/es .po files
+	$(BIN)/python -m app.web.catalogue
+	$(BIN)/python -m app.web.catalogue --check
 
 pytest: install postgres  ## The tests, on SQLite and on a real PostgreSQL
 	$(BIN)/pytest -q

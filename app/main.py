@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
 
@@ -32,6 +33,8 @@ from app.species.router import router as species_router
 from app.trust.router import epix_router
 from app.trust.router import router as trust_router
 from app.verify.router import router as verify_router
+from app.web.router import STATIC_DIR
+from app.web.router import router as web_router
 from app.workflow.router import router as workflow_router
 from app.xml.router import router as xml_router
 
@@ -113,6 +116,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(epix_router)
     app.include_router(exchange_router)
     app.include_router(verify_router)  # public: the printed permits' QR target
+    app.include_router(web_router)  # the browser interface (app/web)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get(
         "/healthz",

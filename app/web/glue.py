@@ -1,0 +1,116 @@
+"""What the pages read beyond one service call, assembled from the domain services (never a
+repository): an application's check runs, history, permits and linked documents."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.applications.models import Application
+from app.audit import service as audit_service
+from app.core.actor import Actor, Role
+from app.exchange import foreign
+from app.exchange.models import ForeignPermit
+from app.permits import service as permits_service
+from app.permits.models import Permit
+from app.permits.schemas import PermitFilter
+from app.workflow import compliance
+
+HISTORY_LIMIT = 200
+LINKED_PERMITS_SCAN = 500
+
+
+@dataclass(frozen=True)
+class CheckView:
+    stage: str
+    created_at: Any
+    blocked: bool
+    reference_data: bool
+    acknowledged: bool
+    overridden: bool
+    override_reason: str | None
+    results: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    occurred_at: Any
+    action: str
+    actor_name: str
+    actor_role: str | None
+    details: dict[str, Any]
+
+
+def check_runs(session: Session, application: Application) -> list[CheckView]:
+    views = []
+    for run in compliance.runs(session, application.id):
+        results = json.loads(run.results)
+        views.append(
+            CheckView(
+                stage=run.stage,
+                created_at=run.created_at,
+                blocked=run.blocked,
+                reference_data=run.snapshot_id is not None,
+                acknowledged=run.acknowledged_by_id is not None,
+                overridden=run.overridden_by_id is not None,
+                override_reason=run.override_reason,
+                results=results,
+            )
+        )
+    return views
+
+
+def history(session: Session, application: Application, actor: Actor) -> list[HistoryEntry]:
+    """The application's audit events (officers and administrators only)."""
+    if actor.role not in (Role.OFFICER, Role.ADMIN):
+        return []
+    events, _total = audit_service.list_events(
+        session,
+        object_type="application",
+        object_id=str(application.id),
+        action=None,
+        limit=HISTORY_LIMIT,
+        offset=0,
+    )
+    entries = [
+        HistoryEntry(
+            occurred_at=e.occurred_at,
+            action=e.action,
+            actor_name=e.actor_name,
+            actor_role=e.actor_role,
+            details=json.loads(e.details) if e.details else {},
+        )
+        for e in events
+    ]
+    return sorted(entries, key=lambda e: e.occurred_at)
+
+
+def permits_of(session: Session, application: Application, actor: Actor) -> list[Permit]:
+    """The permits issued from the application (the first, and any replacements).
+
+    The permits service has no query by application: this reads the organisation's most
+    recent permits and keeps this application's (a service function would be better)."""
+    if application.status != "issued":
+        return []
+    found, _total = permits_service.list_permits(
+        session,
+        actor=actor,
+        flt=PermitFilter(organisation_id=application.organisation_id),
+        limit=LINKED_PERMITS_SCAN,
+        offset=0,
+    )
+    return sorted(
+        (p for p in found if p.application_id == application.id), key=lambda p: p.issued_at
+    )
+
+
+def received_export_permit(session: Session, application: Application) -> ForeignPermit | None:
+    """For an import permit: the export document it relies on, if it was received (EPIX)."""
+    if application.export_permit_party is None or application.export_permit_number is None:
+        return None
+    return foreign.find_foreign(
+        session, application.export_permit_party, application.export_permit_number
+    )

@@ -1,0 +1,29 @@
+"""The browser interface's routes, and where its static files are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from app.web import (
+    views_applications,
+    views_auth,
+    views_exchange,
+    views_lists,
+    views_officer,
+    views_permits,
+)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+router = APIRouter(include_in_schema=False)
+for module in (
+    views_auth,
+    views_lists,
+    views_applications,
+    views_officer,
+    views_permits,
+    views_exchange,
+):
+    router.include_router(module.router)

@@ -1,0 +1,113 @@
+"""The main pages, set up with data so that each shows its full content, and a small HTML
+reader for the checks that look at them (text, labels, links)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from tests.factories import application_body
+from tests.web.conftest import Browser, username_of
+
+VOID = {"br", "input", "meta", "link", "img", "hr", "option"}
+
+
+@dataclass
+class Page:
+    """What the checks need to know of a page."""
+
+    texts: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)  # labels, titles, alt texts, values
+    ids: list[str] = field(default_factory=list)  # every id, so duplicates show
+    label_for: set[str] = field(default_factory=set)
+    controls: list[tuple[str, str | None]] = field(default_factory=list)  # (tag, id)
+    links: list[str] = field(default_factory=list)
+    h1: int = 0
+    lang: str | None = None
+    english_only: int = 0  # depth inside an element marked lang="en"
+
+
+class Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self.stack: list[tuple[str, bool]] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        page = self.page
+        if tag == "html":
+            page.lang = a.get("lang")
+        element_id = a.get("id")
+        if element_id:
+            page.ids.append(element_id)
+        if tag == "label" and a.get("for"):
+            page.label_for.add(a["for"] or "")
+        if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            page.controls.append((tag, a.get("id")))
+        if tag == "a" and a.get("href"):
+            page.links.append(a["href"] or "")
+        if tag == "h1":
+            page.h1 += 1
+        for name in ("aria-label", "title", "alt", "placeholder"):
+            if a.get(name):
+                page.attributes.append(a[name] or "")
+        english = a.get("lang") == "en" and tag != "html"
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag not in VOID:
+            self.stack.append((tag, english))
+            if english:
+                page.english_only += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip -= 1
+        while self.stack:
+            open_tag, english = self.stack.pop()
+            if english:
+                self.page.english_only -= 1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if text and not self.skip and not self.page.english_only:
+            self.page.texts.append(text)
+
+
+def read(html: str) -> Page:
+    reader = Reader()
+    reader.feed(html)
+    return reader.page
+
+
+def main_pages(
+    api, trader_browser: Browser, officer_browser: Browser
+) -> dict[str, tuple[Browser, str]]:
+    """Every main page, with data behind it: name -> (the browser that sees it, its URL)."""
+    trader, officer = api.trader(), api.user("officer")
+    draft = api.client.post("/api/v1/applications", headers=trader, json=application_body())
+    assert draft.status_code == 201, draft.text
+    draft_id = draft.json()["id"]
+    permit = api.issued_permit(trader, officer)
+    submitted = api.submitted_application(trader)
+    trader_browser.sign_in(username_of(api, trader))
+    officer_browser.sign_in(username_of(api, officer))
+    return {
+        "login": (Browser(trader_browser.client), "/login"),
+        "dashboard": (trader_browser, "/dashboard"),
+        "new application": (trader_browser, "/applications/new"),
+        "edit application": (trader_browser, f"/applications/{draft_id}/edit"),
+        "trader application": (trader_browser, f"/applications/{permit['application_id']}"),
+        "officer queue": (officer_browser, "/officer/queue"),
+        "officer application": (officer_browser, f"/applications/{submitted}"),
+        "officer issued application": (
+            officer_browser,
+            f"/applications/{permit['application_id']}",
+        ),
+        "received permits": (officer_browser, "/officer/received"),
+        "outbox": (officer_browser, "/officer/outbox"),
+        "not found": (trader_browser, "/applications/999999"),
+    }

@@ -1,0 +1,179 @@
+"""End to end in a real headless browser: Playwright driving Debian's Chromium against the
+service served by uvicorn. A trader applies and submits, an officer approves and issues, the
+trader finds the permit; each page is checked with axe-core (WCAG 2.1 A and AA rules) and
+photographed under var/test-artifacts/web/.
+
+Chromium comes from Debian (``make postgres`` installs it with the other system packages);
+without it these tests fail and say so (they are never skipped: ``make test`` installs it).
+Playwright never downloads a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pypdfium2
+import pytest
+import uvicorn
+import zxingcpp
+
+from tests.factories import PASSWORD
+from tests.web.conftest import username_of
+
+CHROMIUM = os.environ.get("ECITES_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("ECITES_TEST_ARTIFACTS", "var/test-artifacts")) / "web"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def live_url(app, api) -> Iterator[str]:
+    """The app served over real HTTP on a free local port, for the browser."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture
+def page(live_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM), f"no Chromium at {CHROMIUM}: `make postgres` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(base_url=live_url, locale="en-GB")
+            yield context.new_page()
+            context.close()
+        finally:
+            browser.close()
+
+
+def check(page: Any, name: str) -> None:
+    """axe-core's WCAG 2.1 A/AA rules find nothing on the page; a screenshot is kept."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert found == [], (name, found)
+
+
+def sign_in(page: Any, username: str) -> None:
+    page.goto("/login")
+    check(page, "login")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_permit_from_application_to_download(app, api, page) -> None:
+    trader, officer = api.trader(), api.user("officer")
+
+    sign_in(page, username_of(api, trader))
+    page.wait_for_url("**/dashboard")
+    check(page, "dashboard-empty")
+    page.get_by_role("link", name="Start a new application").click()
+    check(page, "new-application")
+    fields = {
+        "counterparty_name": "Jardin des Plantes",
+        "counterparty_address": "57 rue Cuvier, Paris",
+        "counterparty_country": "FR",
+        "lines-0-scientific_name": "Python regius",
+        "lines-0-term_code": "LIV",
+        "lines-0-quantity": "2",
+    }
+    for name, value in fields.items():
+        page.locator(f"#f-{name}").fill(value)
+    choices = {"document_type": "E", "purpose_code": "Z"}
+    choices.update({"lines-0-appendix": "II", "lines-0-source_code": "C"})
+    for name, value in choices.items():
+        page.locator(f"#f-{name}").select_option(value)
+    page.get_by_role("button", name="Save and submit").click()
+    page.wait_for_url("**/applications/*?done=submitted")
+    assert page.get_by_role("status").inner_text() == "The application has been submitted."
+    check(page, "submitted-application")
+    application_url = page.url.split("?")[0]
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login?done=signed_out")
+
+    sign_in(page, username_of(api, officer))
+    page.wait_for_url("**/officer/queue")
+    check(page, "officer-queue")
+    page.goto(application_url)
+    check(page, "officer-application")
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_url("**?done=approved")
+    page.get_by_role("button", name="Issue the permit").click()
+    page.wait_for_url("**?done=issued")
+    check(page, "issued-application")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, username_of(api, trader))
+    page.wait_for_url("**/dashboard")
+    check(page, "dashboard-with-permit")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").first.click()
+    saved = ARTIFACTS / "permit.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    # The QR code printed on it opens the public verification page, which shows it valid.
+    document = pypdfium2.PdfDocument(saved.read_bytes())
+    image = document[0].render(scale=2).to_pil()
+    document.close()
+    (code,) = zxingcpp.read_barcodes(image)
+    base = app.state.settings.public_base_url
+    assert code.text.startswith(f"{base}/verify/CH/"), code.text
+    address = urlsplit(code.text)
+    page.context.clear_cookies()  # anyone may verify: no session
+    page.goto(f"{address.path}?{address.query}")
+    check(page, "verification")
+    assert "Confirmed" in page.get_by_role("main").inner_text()
+    assert page.get_by_role("heading", level=2).first.inner_text().endswith(": Valid")
+
+
+def test_errors_in_french_lead_to_their_fields(api, page) -> None:
+    trader = api.trader()
+    sign_in(page, username_of(api, trader))
+    page.wait_for_url("**/dashboard")
+    page.get_by_role("link", name="Français").click()
+    page.goto("/applications/new")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    summary = page.get_by_role("alert")
+    assert "Il y a un problème" in summary.inner_text()
+    check(page, "form-errors-fr")
+    summary.get_by_role("link").first.click()
+    focused = page.evaluate("document.activeElement && document.activeElement.id")
+    target = page.evaluate("location.hash")
+    assert target.startswith("#f-")
+    assert focused == target[1:]
