@@ -53,6 +53,8 @@ def _filtered(flt: PermitFilter) -> Select[Permit]:
     query = select(Permit)
     if flt.organisation_id is not None:
         query = query.where(Permit.organisation_id == flt.organisation_id)
+    if flt.application_id is not None:
+        query = query.where(Permit.application_id == flt.application_id)
     if flt.statuses:
         query = query.where(Permit.status.in_(flt.statuses))
     if flt.document_type:

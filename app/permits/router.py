@@ -51,11 +51,16 @@ def list_permits(
     document_type: Annotated[str | None, Query(pattern="^[ERIO]$")] = None,
     number: Annotated[str | None, Query(max_length=35)] = None,
     organisation_id: RowId | None = None,
+    application_id: Annotated[
+        RowId | None,
+        Query(description="The permits issued from this application (the first, replacements)"),
+    ] = None,
     issued_from: datetime | None = None,
     issued_to: datetime | None = None,
 ) -> PermitList:
     flt = PermitFilter(
         organisation_id=organisation_id,
+        application_id=application_id,
         statuses=tuple(status_ or ()),
         document_type=document_type,
         number=number,

@@ -75,6 +75,7 @@ class PermitList(BaseModel):
 @dataclass(frozen=True)
 class PermitFilter:
     organisation_id: int | None = None
+    application_id: int | None = None
     statuses: tuple[str, ...] = ()
     document_type: str | None = None
     number: str | None = None

@@ -204,6 +204,11 @@ def test_issue_with_shorter_validity_and_replace(api: Api) -> None:
     assert c.get(f"/api/v1/permits/{old['id']}", headers=officer).json()["status"] == "replaced"
     listed = c.get("/api/v1/permits", headers=trader, params={"status": "valid"}).json()
     assert [p["number"] for p in listed["items"]] == [new["number"]]
+    # the application's permits: the first and its replacement, newest first
+    of_app = c.get("/api/v1/permits", headers=trader, params={"application_id": app_id}).json()
+    assert [p["number"] for p in of_app["items"]] == [new["number"], old["number"]]
+    none = c.get("/api/v1/permits", headers=officer, params={"application_id": app_id + 1000})
+    assert none.json()["items"] == []
 
 
 def test_a_failed_commit_is_never_reported_as_success(
