@@ -99,8 +99,8 @@ def serve(
     if tls and settings.tls_ca_file:
         typer.echo(f"mutual TLS: client certificates must chain to {settings.tls_ca_file}")
     typer.echo(
-        f"log in: POST {scheme}://{host}:{port}/api/v1/auth/token "
-        f"with user '{settings.admin_username}'"
+        f"log in: in a browser at {scheme}://{host}:{port}/login, or POST "
+        f"{scheme}://{host}:{port}/api/v1/auth/token, with user '{settings.admin_username}'"
     )
     uvicorn.run(
         "app.main:create_app",
