@@ -224,16 +224,27 @@ def list_users(
 def disable_user(session: Session, *, user: User, actor: Actor) -> User:
     if actor.user_id == user.id:
         raise Conflict("you cannot disable your own account", code="cannot_disable_self")
-    if user.is_active:
-        user.is_active = False
+    return _set_active(session, user, False, actor)
+
+
+def enable_user(session: Session, *, user: User, actor: Actor) -> User:
+    """Let a disabled user sign in again (their revoked API keys stay revoked)."""
+    return _set_active(session, user, True, actor)
+
+
+def _set_active(session: Session, user: User, active: bool, actor: Actor) -> User:
+    if user.is_active != active:
+        user.is_active = active
         session.flush()
+        action = "user.enable" if active else "user.disable"
+        details = {"username": user.username}
         audit.record(
             session,
             actor=actor,
-            action="user.disable",
+            action=action,
             object_type="user",
             object_id=user.id,
-            details={"username": user.username},
+            details=details,
         )
     return user
 

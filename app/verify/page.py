@@ -1,37 +1,101 @@
 """The verification page for people (HTML, from a Jinja2 template; no script, no external
-resource) and the choice between it and JSON."""
+resource), in the visitor's language (the same catalogues and the same choice as the
+browser interface: app.i18n), and the choice between it and JSON."""
 
 from __future__ import annotations
 
 import functools
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import jinja2
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
-from app.codelists.lists import code_lists
+from app import i18n
+from app.i18n import N_
 from app.verify.schemas import VerificationRead
 
 STATE_TEXT = {
-    "valid": ("Valid", "The permit is valid today."),
-    "not_yet_valid": ("Not yet valid", "The permit is not valid before its first day."),
-    "expired": ("Expired", "The permit's validity has ended: it may no longer be used."),
-    "cancelled": ("Cancelled", "The Management Authority has cancelled this permit."),
-    "replaced": ("Replaced", "This permit was replaced by another and may no longer be used."),
-    "exported": ("Used for export", "Customs endorsed the export (Box 14): it was used."),
-    "used": ("Used", "The shipment has been cleared at import: the permit was used."),
+    "valid": (N_("Valid"), N_("The permit is valid today.")),
+    "not_yet_valid": (N_("Not yet valid"), N_("The permit is not valid before its first day.")),
+    "expired": (
+        N_("Expired"),
+        N_("The permit's validity has ended: it may no longer be used."),
+    ),
+    "cancelled": (N_("Cancelled"), N_("The Management Authority has cancelled this permit.")),
+    "replaced": (
+        N_("Replaced"),
+        N_("This permit was replaced by another and may no longer be used."),
+    ),
+    "exported": (
+        N_("Used for export"),
+        N_("Customs endorsed the export (Box 14): it was used."),
+    ),
+    "used": (N_("Used"), N_("The shipment has been cleared at import: the permit was used.")),
 }
+DOCUMENT_TYPES = {
+    "E": N_("Export permit"),
+    "R": N_("Re-export certificate"),
+    "I": N_("Import permit"),
+    "O": N_("Other certificate"),
+}
+NOT_CONFIRMED = (
+    N_("Not confirmed"),
+    N_(
+        "This Management Authority cannot confirm a permit with this number and verification "
+        "code. Check the number and the code printed under the QR code."
+    ),
+)
+TOO_MANY = (
+    N_("Too many requests"),
+    N_("Too many verification requests from this address: try again in %(seconds)s s."),
+)
 FINE = frozenset({"valid"})
 
 
+def _filters(code: str) -> dict[str, Any]:
+    locale = i18n.language(code).locale
+
+    def day(value: date | None) -> str:
+        return format_date(value, format="medium", locale=locale) if value else ""
+
+    def moment(value: datetime | None) -> str:
+        return format_datetime(value, format="medium", locale=locale) if value else ""
+
+    def number(value: Decimal | int | None) -> str:
+        return format_decimal(value, locale=locale) if value is not None else ""
+
+    def country(value: str | None) -> str:
+        return str(locale.territories.get(value or "", value or ""))
+
+    return {"day": day, "moment": moment, "number": number, "country": country}
+
+
 @functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def _environment(code: str) -> jinja2.Environment:
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations()[code], newstyle=True
+    )
+    env.filters.update(_filters(code))
+    env.globals.update(lang=code, languages=i18n.names())
+    return env
+
+
+def language_of(chosen: str | None, accept_language: str | None) -> str:
+    """The visitor's language: the switcher's cookie, else the browser's, else English."""
+    return i18n.negotiate(chosen, accept_language)
 
 
 def wants_html(accept: str | None) -> bool:
@@ -53,28 +117,50 @@ def wants_html(accept: str | None) -> bool:
     return html > 0 and html >= quality.get("application/json", 0.0)
 
 
-def confirmed(verification: VerificationRead) -> str:
-    label, explanation = STATE_TEXT[verification.state]
-    lists = code_lists()
+def _render(code: str, here: str, **context: Any) -> str:
+    """``here``: this page's address, for the language switcher (the browser interface's
+    ``/language/{code}`` sets the choice and comes back to it). Empty: the switcher's links
+    name no address and the switcher comes back to the page that sent the visitor (its
+    Referer, sent to this site only); so the "not confirmed" page is the same for every
+    address, as its JSON answer is."""
     return (
-        _environment()
+        _environment(code)
         .get_template("verify.html")
-        .render(
-            title=f"Permit {verification.number}: {label}",
-            confirmed=True,
-            v=verification,
-            state_label=label,
-            state_text=explanation,
-            fine=verification.state in FINE,
-            document_type=lists.document_type.get(verification.document_type or "", ""),
-            country=lists.country.get(verification.party, verification.party),
-        )
+        .render(here=quote(here, safe="") if here else "", **context)
     )
 
 
-def not_confirmed(*, title: str, message: str) -> str:
-    return (
-        _environment()
-        .get_template("verify.html")
-        .render(title=title, confirmed=False, message=message)
+def confirmed(verification: VerificationRead, *, code: str = i18n.DEFAULT, here: str = "/") -> str:
+    gettext = i18n.language(code).gettext
+    label, explanation = STATE_TEXT[verification.state]
+    document = DOCUMENT_TYPES.get(verification.document_type or "")
+    return _render(
+        code,
+        here,
+        title=gettext("Permit %(number)s: %(state)s")
+        % {"number": verification.number, "state": gettext(label)},
+        confirmed=True,
+        v=verification,
+        state_label=gettext(label),
+        state_text=gettext(explanation),
+        fine=verification.state in FINE,
+        document_type=gettext(document) if document else "",
+    )
+
+
+def not_confirmed(*, code: str = i18n.DEFAULT) -> str:
+    gettext = i18n.language(code).gettext
+    title, message = NOT_CONFIRMED
+    return _render(code, "", title=gettext(title), confirmed=False, message=gettext(message))
+
+
+def too_many(seconds: int, *, code: str = i18n.DEFAULT) -> str:
+    gettext = i18n.language(code).gettext
+    title, message = TOO_MANY
+    return _render(
+        code,
+        "",
+        title=gettext(title),
+        confirmed=False,
+        message=gettext(message) % {"seconds": seconds},
     )

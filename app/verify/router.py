@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from app import i18n
 from app.api.deps import SessionFactoryDep, SettingsDep, app_state
 from app.api.errors import ErrorBody, error_response
 from app.core.config import Settings
@@ -49,12 +50,19 @@ def _limiter(request: Request, settings: Settings) -> TokenBucket:
         return limiter
 
 
-def _too_many(html: bool, wait: float) -> Response:
+def _language(request: Request) -> str:
+    """The browser interface's choice: its switcher's cookie, else Accept-Language."""
+    return page.language_of(
+        request.cookies.get(i18n.COOKIE_NAME), request.headers.get("accept-language")
+    )
+
+
+def _too_many(request: Request, html: bool, wait: float) -> Response:
     seconds = max(1, math.ceil(wait))
     headers = {**HEADERS, "Retry-After": str(seconds)}
     message = f"too many verification requests from this address; try again in {seconds} s"
     if html:
-        body = page.not_confirmed(title="Too many requests", message=message)
+        body = page.too_many(seconds, code=_language(request))
         return HTMLResponse(body, status_code=429, headers={**HTML_HEADERS, **headers})
     return error_response(429, "rate_limited", message, {"retry_after": seconds}, headers)
 
@@ -89,7 +97,7 @@ def verify_permit(
     client = request.client.host if request.client else "unknown"
     wait = _limiter(request, settings).take(client)
     if wait > 0:
-        return _too_many(html, wait)
+        return _too_many(request, html, wait)
     try:
         with read_only_session(factory) as session:
             verification = service.verify_permit(
@@ -103,9 +111,11 @@ def verify_permit(
             )
     except service.NotConfirmed as exc:
         if html:
-            body = page.not_confirmed(title="Not confirmed", message=exc.message)
+            body = page.not_confirmed(code=_language(request))
             return HTMLResponse(body, status_code=404, headers=HTML_HEADERS)
         return error_response(404, exc.code, exc.message, headers=HEADERS)
     if html:
-        return HTMLResponse(page.confirmed(verification), headers=HTML_HEADERS)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        body = page.confirmed(verification, code=_language(request), here=here)
+        return HTMLResponse(body, headers=HTML_HEADERS)
     return JSONResponse(verification.model_dump(mode="json"), headers=HEADERS)

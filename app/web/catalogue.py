@@ -1,6 +1,7 @@
 """Keeping the message catalogues in step with the code: extract every message the pages use
-(the ``_``/``N_`` calls in app/web's Python, the ``_()`` calls and ``trans`` blocks in its
-templates), write ``messages.pot``, and merge it into each language's ``messages.po``.
+(the ``_``/``N_`` calls in the Python of app/web and app/verify, the ``_()`` calls and
+``trans`` blocks in their templates), write ``messages.pot``, and merge it into each
+language's ``messages.po``.
 
     python -m app.web.catalogue          # update messages.pot and the .po files
     python -m app.web.catalogue --check  # exit 1 if a message has no translation
@@ -20,14 +21,18 @@ from babel.messages.pofile import read_po, write_po
 from app.web import i18n
 
 ROOT = Path(__file__).resolve().parent
+PACKAGES = (ROOT, ROOT.parent / "verify")  # the browser interface and the verification page
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 
 
 def sources() -> list[tuple[str, Path]]:
     """Every file messages are extracted from, with its extraction method."""
-    found = [("python", p) for p in sorted(ROOT.glob("*.py"))]
-    return found + [("jinja2", p) for p in sorted((ROOT / "templates").glob("*.html"))]
+    found: list[tuple[str, Path]] = []
+    for package in PACKAGES:
+        found += [("python", p) for p in sorted(package.glob("*.py"))]
+        found += [("jinja2", p) for p in sorted((package / "templates").glob("*.html"))]
+    return found
 
 
 def extract() -> Catalog:
@@ -37,7 +42,7 @@ def extract() -> Catalog:
         for lineno, message, comments, _context in extract_from_file(
             method, str(path), KEYWORDS, options=options, strip_comment_tags=True
         ):
-            where = f"app/web/{path.relative_to(ROOT).as_posix()}"
+            where = f"app/{path.relative_to(ROOT.parent).as_posix()}"
             catalog.add(message, None, [(where, lineno)], auto_comments=comments)
     return catalog
 

@@ -20,7 +20,7 @@ from app.permits.schemas import PermitFilter
 from app.workflow import compliance
 
 HISTORY_LIMIT = 200
-LINKED_PERMITS_SCAN = 500
+LINKED_PERMITS = 50  # an application's permits: the first and its replacements
 
 
 @dataclass(frozen=True)
@@ -89,22 +89,20 @@ def history(session: Session, application: Application, actor: Actor) -> list[Hi
 
 
 def permits_of(session: Session, application: Application, actor: Actor) -> list[Permit]:
-    """The permits issued from the application (the first, and any replacements).
-
-    The permits service has no query by application: this reads the organisation's most
-    recent permits and keeps this application's (a service function would be better)."""
+    """The permits issued from the application (the first, and any replacements), oldest
+    first."""
     if application.status != "issued":
         return []
     found, _total = permits_service.list_permits(
         session,
         actor=actor,
-        flt=PermitFilter(organisation_id=application.organisation_id),
-        limit=LINKED_PERMITS_SCAN,
+        flt=PermitFilter(
+            organisation_id=application.organisation_id, application_id=application.id
+        ),
+        limit=LINKED_PERMITS,
         offset=0,
     )
-    return sorted(
-        (p for p in found if p.application_id == application.id), key=lambda p: p.issued_at
-    )
+    return sorted(found, key=lambda p: p.issued_at)
 
 
 def received_export_permit(session: Session, application: Application) -> ForeignPermit | None:

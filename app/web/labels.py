@@ -143,6 +143,19 @@ ERRORS = {
         "The import permit must be granted by the country of import."
     ),
     "invalid_value": N_("A value cannot be stored."),
+    "user_exists": N_("A user with this name exists already: choose another name."),
+    "organisation_required": N_("A trader must belong to an organisation: choose it."),
+    "organisation_not_allowed": N_("Only traders belong to an organisation: choose None."),
+    "organisation_not_found": N_("This organisation does not exist."),
+    "cannot_disable_self": N_("You cannot disable your own account."),
+    "user_not_found": N_("No user has this name."),
+    "user_disabled": N_("This user is disabled: enable the account first."),
+    "own_party": N_("This is this service's own Party, not a peer."),
+    "peer_exists": N_("This Party is a peer already."),
+    "insecure_endpoint": N_("The address must start with https:// and name a public host."),
+    "invalid_certificate": N_("This is not a certificate in PEM form."),
+    "certificate_exists": N_("This certificate is registered already."),
+    "invalid_state": N_("A new certificate is either active or pending."),
 }
 # Pydantic's error types, for the form fields.
 FIELD_ERRORS = {
@@ -196,6 +209,17 @@ DONE = {
     "replaced": N_("The permit has been replaced by a new one."),
     "signed_out": N_("You have signed out."),
     "requeued": N_("The message will be sent again."),
+    "user_created": N_("The user has been created."),
+    "user_disabled": N_(
+        "The user has been disabled: they can no longer sign in or use their keys."
+    ),
+    "user_enabled": N_("The user has been enabled."),
+    "key_revoked": N_("The API key has been revoked: it no longer works."),
+    "peer_added": N_("The peer has been added. Add the certificates it signs its permits with."),
+    "peer_suspended": N_("The exchange with this peer is suspended."),
+    "peer_active": N_("The exchange with this peer has resumed."),
+    "certificate_added": N_("The certificate has been added."),
+    "certificate_changed": N_("The certificate's state has been changed."),
 }
 # The form field each cross-field error concerns.
 ERROR_FIELDS = {
@@ -214,4 +238,11 @@ MESSAGE_TYPES = {
     "PERMIT_STATUS": N_("Change of a permit's state"),
     "PERMIT_REQUEST": N_("Request for a permit"),
     "webhook": N_("Notification"),
+}
+PEER_STATES = {"active": N_("Active"), "suspended": N_("Suspended")}
+CERTIFICATE_STATES = {
+    "pending": N_("Pending approval"),
+    "active": N_("Active"),
+    "retiring": N_("Retiring (verifies earlier permits only)"),
+    "revoked": N_("Revoked"),
 }

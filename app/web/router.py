@@ -7,6 +7,10 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from app.web import (
+    views_admin,
+    views_admin_reference,
+    views_admin_trust,
+    views_admin_users,
     views_applications,
     views_auth,
     views_exchange,
@@ -25,5 +29,9 @@ for module in (
     views_officer,
     views_permits,
     views_exchange,
+    views_admin,
+    views_admin_users,
+    views_admin_trust,
+    views_admin_reference,
 ):
     router.include_router(module.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +18,7 @@ from app.web.i18n import N_
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 LANGUAGE_COOKIE_DAYS = 365
-HOMES = {Role.TRADER: "/dashboard", Role.OFFICER: "/officer/queue"}
+HOMES = {Role.TRADER: "/dashboard", Role.OFFICER: "/officer/queue", Role.ADMIN: "/admin"}
 
 
 @router.get("/")
@@ -78,10 +79,16 @@ def logout(visit: VisitDep, _form: CsrfForm) -> Response:
 
 @router.get("/language/{code}")
 def choose_language(
-    visit: VisitDep, code: str, next_: Annotated[str, Query(alias="next")] = "/"
+    visit: VisitDep, code: str, next_: Annotated[str, Query(alias="next")] = ""
 ) -> Response:
+    """Set the language and go back: to ``next``, else to the page the link was on (the
+    Referer, when it is this site's: the verification page's links name no address)."""
     if code not in i18n.LANGUAGES:
         raise NotFound("no such language")
+    if not next_:
+        referer = urlsplit(visit.request.headers.get("referer", ""))
+        if referer.netloc == visit.request.url.netloc:
+            next_ = referer.path + (f"?{referer.query}" if referer.query else "")
     response = visit.redirect(safe_next(next_, "/"))
     response.set_cookie(
         i18n.COOKIE_NAME,
@@ -97,7 +104,7 @@ def choose_language(
 
 @router.get("/account")
 def account(visit: VisitDep) -> Response:
-    """The page of a role with no pages of its own yet (customs, administrators)."""
+    """The page of a role with no pages of its own (customs: the border systems use the API)."""
     with signed_in(visit):
         pass
     return visit.page("account.html")

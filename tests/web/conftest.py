@@ -65,6 +65,13 @@ def other_browser(app, api: Api) -> Iterator[Browser]:
         yield Browser(client)
 
 
+@pytest.fixture
+def admin_browser(app, api: Api) -> Iterator[Browser]:
+    """A third browser, for the administrator's pages."""
+    with TestClient(app, base_url="http://testserver") as client:
+        yield Browser(client)
+
+
 def username_of(api: Api, headers: dict[str, str]) -> str:
     """The user name a factory-made user's headers belong to."""
     token = headers["Authorization"].split()[1]

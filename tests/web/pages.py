@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from tests.certificates import certificate_pem
 from tests.factories import application_body
 from tests.web.conftest import Browser, username_of
 
@@ -84,9 +85,10 @@ def read(html: str) -> Page:
 
 
 def main_pages(
-    api, trader_browser: Browser, officer_browser: Browser
+    api, trader_browser: Browser, officer_browser: Browser, admin_browser: Browser | None = None
 ) -> dict[str, tuple[Browser, str]]:
-    """Every main page, with data behind it: name -> (the browser that sees it, its URL)."""
+    """Every main page, with data behind it: name -> (the browser that sees it, its URL);
+    with ``admin_browser``, the administrator's pages too."""
     trader, officer = api.trader(), api.user("officer")
     draft = api.client.post("/api/v1/applications", headers=trader, json=application_body())
     assert draft.status_code == 201, draft.text
@@ -110,4 +112,34 @@ def main_pages(
         "received permits": (officer_browser, "/officer/received"),
         "outbox": (officer_browser, "/officer/outbox"),
         "not found": (trader_browser, "/applications/999999"),
+        **(admin_pages(api, admin_browser) if admin_browser else {}),
+    }
+
+
+def admin_pages(api, admin_browser: Browser) -> dict[str, tuple[Browser, str]]:
+    """The administrator's pages, with a user, an API key, a peer and its certificates."""
+    customs = api.user("customs", username="border.system")
+    admin = api.login("admin")
+    customs_id = api.client.get("/api/v1/auth/me", headers=customs).json()["id"]
+    key = api.client.post(
+        "/api/v1/api-keys", headers=admin, json={"user_id": customs_id, "name": "Border post"}
+    )
+    assert key.status_code == 201, key.text
+    peer = api.client.post("/api/v1/peers", headers=admin, json={"party": "FR", "name": "MNHN"})
+    assert peer.status_code == 201, peer.text
+    for state in ("active", "pending"):
+        trusted = api.client.post(
+            "/api/v1/peers/FR/certificates",
+            headers=admin,
+            json={"pem": certificate_pem(common_name=f"MNHN {state}"), "state": state},
+        )
+        assert trusted.status_code == 201, trusted.text
+    admin_browser.sign_in("admin")
+    return {
+        "admin home": (admin_browser, "/admin"),
+        "admin users": (admin_browser, "/admin/users"),
+        "admin API keys": (admin_browser, "/admin/api-keys"),
+        "admin peers": (admin_browser, "/admin/peers"),
+        "admin peer": (admin_browser, "/admin/peers/FR"),
+        "admin reference data": (admin_browser, "/admin/reference"),
     }

@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 import zxingcpp
 
+from tests.certificates import certificate_pem
 from tests.factories import PASSWORD
 from tests.web.conftest import username_of
 
@@ -159,6 +160,11 @@ def test_a_permit_from_application_to_download(app, api, page) -> None:
     check(page, "verification")
     assert "Confirmed" in page.get_by_role("main").inner_text()
     assert page.get_by_role("heading", level=2).first.inner_text().endswith(": Valid")
+    page.get_by_role("link", name="Español").click()  # the switcher comes back to the page
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_role("heading", level=2).first.inner_text().endswith(": Válido")
+    check(page, "verification-es")
 
 
 def test_errors_in_french_lead_to_their_fields(api, page) -> None:
@@ -177,3 +183,37 @@ def test_errors_in_french_lead_to_their_fields(api, page) -> None:
     target = page.evaluate("location.hash")
     assert target.startswith("#f-")
     assert focused == target[1:]
+
+
+def test_the_administrators_pages(api, page) -> None:
+    api.organisation("Zoo Supplies")
+    sign_in(page, "admin")
+    page.wait_for_url("**/admin")
+    check(page, "admin-home")
+    page.get_by_role("link", name="Users", exact=True).click()
+    page.locator("#f-username").fill("x")
+    page.get_by_role("button", name="Create the user").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    check(page, "admin-users-errors")
+    page.goto("/admin/api-keys")
+    page.locator("#f-holder").fill("admin")
+    page.locator("#f-name").fill("Reporting script")
+    page.get_by_role("button", name="Create the key").click()
+    assert page.locator("#new-key").inner_text().startswith("ecites_")
+    check(page, "admin-api-key-created")
+    page.goto("/admin/peers")
+    page.locator("#f-party").fill("FR")
+    page.locator("#f-name").fill("Ministère de la Transition écologique")
+    page.get_by_role("button", name="Add the peer").click()
+    page.wait_for_url("**/admin/peers/FR?done=peer_added")
+    page.locator("#f-pem").fill(certificate_pem())
+    page.get_by_role("button", name="Add the certificate").click()
+    page.wait_for_url("**/admin/peers/FR?done=certificate_added")
+    check(page, "admin-peer")
+    page.get_by_label("Reason").fill("the peer replaced its key")
+    page.get_by_role("button", name="Revoke it").click()
+    page.wait_for_url("**/admin/peers/FR?done=certificate_changed")
+    assert "Revoked" in page.get_by_role("main").inner_text()
+    page.goto("/admin/reference")
+    check(page, "admin-reference")

@@ -91,9 +91,9 @@ def _english_patterns(language: str) -> list[re.Pattern[str]]:
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
 def test_every_page_renders_in_every_language_without_english_left(
-    api, browser, other_browser, language
+    api, browser, other_browser, admin_browser, language
 ) -> None:
-    pages = main_pages(api, browser, other_browser)
+    pages = main_pages(api, browser, other_browser, admin_browser)
     patterns = _english_patterns(language if language != i18n.DEFAULT else "fr")
     for name, (who, url) in pages.items():
         who.client.cookies.set(i18n.COOKIE_NAME, language)

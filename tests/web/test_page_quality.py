@@ -14,10 +14,12 @@ LIMIT = 100 * 1024
 OUTSIDE = re.compile(r'(?:src|href)="(?:https?:)?//', re.IGNORECASE)
 
 
-def test_main_pages_are_light_and_self_contained(api, browser, other_browser) -> None:
+def test_main_pages_are_light_and_self_contained(
+    api, browser, other_browser, admin_browser
+) -> None:
     assets = sum(len((STATIC_DIR / name).read_bytes()) for name in ("app.css", "app.js"))
     weights = {}
-    for name, (who, url) in main_pages(api, browser, other_browser).items():
+    for name, (who, url) in main_pages(api, browser, other_browser, admin_browser).items():
         response = who.get(url)
         weights[name] = len(response.content) + assets
         assert weights[name] < LIMIT, (name, weights[name])
@@ -32,8 +34,10 @@ def test_the_static_files_are_served_by_the_service(api, browser) -> None:
         assert media in response.headers["content-type"]
 
 
-def test_main_pages_pass_the_structural_accessibility_checks(api, browser, other_browser) -> None:
-    for name, (who, url) in main_pages(api, browser, other_browser).items():
+def test_main_pages_pass_the_structural_accessibility_checks(
+    api, browser, other_browser, admin_browser
+) -> None:
+    for name, (who, url) in main_pages(api, browser, other_browser, admin_browser).items():
         response = who.get(url)
         page = read(response.text)
         assert page.lang, name
