@@ -15,13 +15,18 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.core import negotiate_locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("en", "fr", "es")
@@ -107,3 +112,29 @@ def names() -> dict[str, str]:
     return {
         code: (Locale.parse(code).get_display_name(code) or code).capitalize() for code in LANGUAGES
     }
+
+
+def formatters(code: str, *, country_codes: bool = True) -> dict[str, Any]:
+    """Template filters that write values the way the language ``code`` does: ``day``,
+    ``moment``, ``number`` and ``country`` (its name there, followed by the code unless
+    ``country_codes`` is false)."""
+    locale = language(code).locale
+
+    def day(value: date | None) -> str:
+        return format_date(value, format="medium", locale=locale) if value else ""
+
+    def moment(value: datetime | None) -> str:
+        return format_datetime(value, format="medium", locale=locale) if value else ""
+
+    def number(value: Decimal | int | None) -> str:
+        return format_decimal(value, locale=locale) if value is not None else ""
+
+    def country(value: str | None) -> str:
+        if not value:
+            return ""
+        name = locale.territories.get(value)
+        if not name:
+            return value
+        return f"{name} ({value})" if country_codes else str(name)
+
+    return {"day": day, "moment": moment, "number": number, "country": country}

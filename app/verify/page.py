@@ -5,15 +5,11 @@ browser interface: app.i18n), and the choice between it and JSON."""
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 
 from app import i18n
 from app.i18n import N_
@@ -57,24 +53,6 @@ TOO_MANY = (
 FINE = frozenset({"valid"})
 
 
-def _filters(code: str) -> dict[str, Any]:
-    locale = i18n.language(code).locale
-
-    def day(value: date | None) -> str:
-        return format_date(value, format="medium", locale=locale) if value else ""
-
-    def moment(value: datetime | None) -> str:
-        return format_datetime(value, format="medium", locale=locale) if value else ""
-
-    def number(value: Decimal | int | None) -> str:
-        return format_decimal(value, locale=locale) if value is not None else ""
-
-    def country(value: str | None) -> str:
-        return str(locale.territories.get(value or "", value or ""))
-
-    return {"day": day, "moment": moment, "number": number, "country": country}
-
-
 @functools.cache
 def _environment(code: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -88,7 +66,7 @@ def _environment(code: str) -> jinja2.Environment:
     env.install_gettext_translations(  # type: ignore[attr-defined]
         i18n.translations()[code], newstyle=True
     )
-    env.filters.update(_filters(code))
+    env.filters.update(i18n.formatters(code, country_codes=False))
     env.globals.update(lang=code, languages=i18n.names())
     return env
 

@@ -4,40 +4,15 @@ rendering never shares mutable translation state between requests), autoescaped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.web import i18n, labels
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def _filters(code: str) -> dict[str, Any]:
-    locale = i18n.language(code).locale
-
-    def day(value: date | None) -> str:
-        return format_date(value, format="medium", locale=locale) if value else ""
-
-    def moment(value: datetime | None) -> str:
-        return format_datetime(value, format="medium", locale=locale) if value else ""
-
-    def number(value: Decimal | int | None) -> str:
-        return format_decimal(value, locale=locale) if value is not None else ""
-
-    def country(value: str | None) -> str:
-        if not value:
-            return ""
-        name = locale.territories.get(value)
-        return f"{name} ({value})" if name else value
-
-    return {"day": day, "moment": moment, "number": number, "country": country}
 
 
 def error_for(errors: Iterable[Any], name: str) -> str | None:
@@ -57,7 +32,7 @@ def environment(code: str) -> Environment:
     )
     found = i18n.translations()[code]
     env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(_filters(code))
+    env.filters.update(i18n.formatters(code))
     env.globals.update(
         error_for=error_for,
         labels=labels,
