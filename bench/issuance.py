@@ -79,6 +79,23 @@ def _prepare(db: Database, count: int, rng: random.Random) -> tuple[Actor, list[
     return officer, ids
 
 
+def approve_and_issue(
+    session: Session, application_id: int, officer: Actor, issuance: Issuance
+) -> None:
+    """An officer approves a submitted application and issues its permit (the use cases)."""
+    application = applications_service.get_application(
+        session, application_id, actor=officer, for_update=True
+    )
+    workflow_service.approve_application(session, application=application, officer=officer)
+    workflow_service.issue_permit(
+        session,
+        application=application,
+        officer=officer,
+        issuance=issuance,
+        announcer=Announcer.of(issuance),
+    )
+
+
 def _issue_one(
     factory: sessionmaker[Session],
     issuance: Issuance,
@@ -89,17 +106,7 @@ def _issue_one(
 ) -> Timing:
     start = time.perf_counter()
     with unit_of_work(factory) as session:
-        application = applications_service.get_application(
-            session, application_id, actor=officer, for_update=True
-        )
-        workflow_service.approve_application(session, application=application, officer=officer)
-        workflow_service.issue_permit(
-            session,
-            application=application,
-            officer=officer,
-            issuance=issuance,
-            announcer=Announcer.of(issuance),
-        )
+        approve_and_issue(session, application_id, officer, issuance)
         work_done = time.perf_counter()
     end = time.perf_counter()
     if index % max(1, count // 5) == 0:

@@ -22,18 +22,16 @@ from typing import Any
 import pypdf
 from sqlalchemy import select
 
-from app.applications import service as applications_service
 from app.bootstrap import make_issuance
 from app.core.db import unit_of_work
-from app.outbox.announce import Announcer
 from app.permits.models import Permit
 from app.printing import service as printing
 from app.printing import texts
 from app.printing.fonts import print_fonts
-from app.workflow import service as workflow_service
 from app.xml.reader import read_permit_bytes
 from bench import seed
 from bench.databases import Database
+from bench.issuance import approve_and_issue
 from bench.report import progress, table
 from bench.stats import Latency
 
@@ -138,17 +136,7 @@ def _prepare(db: Database, rng: random.Random) -> list[tuple[bytes, int]]:
     issuance = make_issuance(db.settings)
     for application_id in ids:
         with unit_of_work(db.session_factory) as session:
-            application = applications_service.get_application(
-                session, application_id, actor=officer, for_update=True
-            )
-            workflow_service.approve_application(session, application=application, officer=officer)
-            workflow_service.issue_permit(
-                session,
-                application=application,
-                officer=officer,
-                issuance=issuance,
-                announcer=Announcer.of(issuance),
-            )
+            approve_and_issue(session, application_id, officer, issuance)
     with unit_of_work(db.session_factory) as session:
         signed = [x for x in session.scalars(select(Permit.signed_xml)) if x is not None]
     documents = []
