@@ -91,8 +91,13 @@ def run(db: Database, *, count: int, rng: random.Random) -> dict[str, Any]:
 
 
 # The same permits with a city name that Windows-1252 lacks, so that a font is embedded:
-# the compact Latin cut (Polish), the full DejaVu Sans (Cyrillic).
-CITIES = (("latin cut (Łódź)", "Łódź"), ("full font (Москва)", "Москва"))
+# a compact cut of DejaVu Sans (Polish, Greek, Russian), the whole font (Armenian).
+CITIES = (
+    ("latin cut (Łódź)", "Łódź"),
+    ("greek cut (Αθήνα)", "Αθήνα"),
+    ("cyrillic cut (Москва)", "Москва"),
+    ("full font (Երևան)", "Երևան"),
+)
 
 
 def _embedded(

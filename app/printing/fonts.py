@@ -5,19 +5,23 @@ DejaVu's licence allows redistribution, but the project does not ship the file: 
 system's (Debian's ``fonts-dejavu-core``) or the one ``ECITES_PDF_FONT_FILE`` names, and
 says clearly when neither exists.
 
-Speed: embedding a font means subsetting it at each ``output()`` (about half the time of a
-whole permit). So, in order:
+Speed: an embedded font is read and subset at each PDF, at a cost that grows with the glyphs
+in the file (about 6 ms for a few hundred glyphs, 40 ms for the whole DejaVu Sans). So, in
+order:
 1. a permit whose texts are all in Windows-1252 (Western European: "Ministère", "Zürich",
    "Œuvre", "€") prints in Helvetica, one of the PDF standard fonts that every reader has:
    nothing is embedded (the form's labels are always in Helvetica);
-2. else, a compact Latin cut of DejaVu Sans (Latin-1, Latin Extended-A and -B, punctuation:
-   about 400 glyphs, made once per process) when it covers them ("Łódź", "Dvořák");
-3. else the full DejaVu Sans (Greek, Cyrillic, ...).
+2. else the first compact cut of DejaVu Sans that covers them, each with ASCII, Latin-1
+   and punctuation: Latin Extended ("Łódź", "Dvořák"), Greek ("Αθήνα"), Cyrillic
+   ("Москва"), then all three together ("Łódź, Москва"); each is made once per process;
+3. else the full DejaVu Sans (Armenian, Georgian, Hebrew, ...).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +37,20 @@ SYSTEM_FONTS = (
     Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),  # Arch
     Path("/usr/local/share/fonts/dejavu/DejaVuSans.ttf"),  # FreeBSD
 )
-LATIN = (  # ASCII, Latin-1, Latin Extended-A and -B, punctuation, euro, numero, trade mark
+BASIC = (  # ASCII, Latin-1, punctuation, euro, numero, trade mark
     *range(0x20, 0x7F),
-    *range(0xA0, 0x250),
+    *range(0xA0, 0x100),
     *range(0x2010, 0x2027),
     *(0x2030, 0x2039, 0x203A, 0x20AC, 0x2116, 0x2122),
+)
+LATIN_EXTENDED = tuple(range(0x100, 0x250))  # Latin Extended-A and -B
+GREEK = tuple(range(0x370, 0x400))
+CYRILLIC = tuple(range(0x400, 0x530))  # with the Cyrillic Supplement
+CUTS = (  # smallest first: the first that covers a permit's texts is embedded
+    ("latin", (*BASIC, *LATIN_EXTENDED)),
+    ("greek", (*BASIC, *GREEK)),
+    ("cyrillic", (*BASIC, *CYRILLIC)),
+    ("european", (*BASIC, *LATIN_EXTENDED, *GREEK, *CYRILLIC)),
 )
 
 
@@ -49,11 +62,19 @@ class FontUnavailable(DomainError):
 
 
 @dataclass(frozen=True)
-class PrintFonts:
-    """The compact Latin cut (and the characters it has) and the full font, as files."""
+class Cut:
+    """A compact cut of the font, as a file, and the characters it has."""
 
-    latin: Path
-    latin_chars: frozenset[str]
+    name: str
+    path: Path
+    chars: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PrintFonts:
+    """The compact cuts, smallest first, and the full font, as files."""
+
+    cuts: tuple[Cut, ...]
     full: Path
 
     def for_texts(self, texts: str) -> Path | None:
@@ -61,8 +82,15 @@ class PrintFonts:
         try:
             texts.encode(CORE_ENCODING)
         except UnicodeEncodeError:
-            return self.latin if set(texts) <= self.latin_chars else self.full
+            needed = set(texts)
+            for cut in self.cuts:
+                if needed <= cut.chars:
+                    return cut.path
+            return self.full
         return None
+
+    def cut(self, name: str) -> Path:
+        return next(cut.path for cut in self.cuts if cut.name == name)
 
 
 def find_font(configured: Path | None) -> Path:
@@ -87,9 +115,18 @@ def find_font(configured: Path | None) -> Path:
 
 @functools.cache
 def print_fonts(configured: Path | None = None) -> PrintFonts:
-    """Built once per process (and font): the compact cut is written to a private
+    """Built once per process (and font): the compact cuts are written to a private
     temporary directory, since fpdf2 reads fonts from files."""
     full = find_font(configured)
+    directory = Path(tempfile.mkdtemp(prefix="ecites-fonts-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    cuts = tuple(
+        _cut(full, name, unicodes, directory / f"{full.stem}-{name}.ttf") for name, unicodes in CUTS
+    )
+    return PrintFonts(cuts=cuts, full=full)
+
+
+def _cut(full: Path, name: str, unicodes: tuple[int, ...], target: Path) -> Cut:
     try:
         font = ttLib.TTFont(full, recalcTimestamp=False)
     except Exception as exc:  # fontTools raises many kinds on a file that is not a font
@@ -103,10 +140,7 @@ def print_fonts(configured: Path | None = None) -> PrintFonts:
     options.recommended_glyphs = True
     options.glyph_names = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=LATIN)
+    subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
-    chars = frozenset(chr(c) for c in font.getBestCmap())
-    directory = Path(tempfile.mkdtemp(prefix="ecites-fonts-"))
-    latin = directory / f"{full.stem}-latin.ttf"
-    font.save(latin)
-    return PrintFonts(latin=latin, latin_chars=chars, full=full)
+    font.save(target)
+    return Cut(name=name, path=target, chars=frozenset(chr(c) for c in font.getBestCmap()))

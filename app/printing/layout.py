@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from app.codelists.lists import code_lists
 from app.printing import qr, texts
@@ -60,6 +61,12 @@ class Sheet:
         self.font = "helvetica"  # the values' font: a standard one, or the one embedded
         if font is not None:
             pdf.add_font(EMBEDDED, "", str(font))
+            # The file's glyph boxes are right (DejaVu's, or a cut fontTools saved): without
+            # this, fontTools unpacks and recompiles every embedded glyph to recompute them
+            # (a third of an embedding's cost).
+            embedded = pdf.fonts[EMBEDDED]
+            assert isinstance(embedded, TTFFont)
+            embedded.ttfont.recalcBBoxes = False
             self.font = EMBEDDED
         self.pdf = pdf
 

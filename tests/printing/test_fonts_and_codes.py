@@ -21,9 +21,13 @@ from tests.factories import Api
 def test_the_font_is_chosen_by_what_it_must_print() -> None:
     fonts = print_fonts()
     assert fonts.for_texts("Ministère de l'Écologie, Zürich, 5 €") is None  # Helvetica
-    assert fonts.for_texts("Łódź, Dvořák") == fonts.latin
-    assert fonts.for_texts("Αθήνα") == fonts.full
-    assert fonts.latin.stat().st_size < fonts.full.stat().st_size / 10
+    assert fonts.for_texts("Łódź, Dvořák") == fonts.cut("latin")
+    assert fonts.for_texts("Αθήνα, Ελλάδα") == fonts.cut("greek")
+    assert fonts.for_texts("Москва, Россия") == fonts.cut("cyrillic")
+    assert fonts.for_texts("Łódź, Москва") == fonts.cut("european")
+    assert fonts.for_texts("Երևան") == fonts.full
+    for name in ("latin", "greek", "cyrillic"):  # the cost of embedding grows with the size
+        assert fonts.cut(name).stat().st_size < fonts.full.stat().st_size / 8
 
 
 def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:

@@ -102,7 +102,9 @@ def test_an_issued_permit_prints_on_one_a4_page(api: Api) -> None:
     [
         "Ministère de la Transition écologique",  # Windows-1252: the standard font
         "Miejski Ogród Zoologiczny w Łodzi",  # Latin Extended: the compact DejaVu cut
-        "Αττικό Ζωολογικό Πάρκο",  # Greek: the full DejaVu font
+        "Αττικό Ζωολογικό Πάρκο",  # Greek with "Łódź": the European cut
+        "Московский зоопарк",  # Cyrillic with "Łódź": the European cut
+        "Երևանի կենդանաբանական այգի",  # Armenian: the full DejaVu font
     ],
 )
 def test_names_in_other_scripts_print(api: Api, name: str) -> None:
