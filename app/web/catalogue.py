@@ -5,12 +5,21 @@ language's ``messages.po``.
 
     python -m app.web.catalogue          # update messages.pot and the .po files
     python -m app.web.catalogue --check  # exit 1 if a message has no translation
+    python -m app.web.catalogue --add new.json
+        # update, then set translations from {"message": {"fr": "...", "es": "..."}}
+
+Runs that write take a lock (``.catalogue.lock`` beside the .pot), so that two at once do
+not lose each other's translations.
 
 The .po files are the source of truth and are compiled in memory at start-up (app.web.i18n)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,6 +88,40 @@ def missing(language: str, template: Catalog | None = None) -> list[str]:
     return gaps
 
 
+@contextmanager
+def _locked() -> Iterator[None]:
+    with (i18n.DIRECTORY / ".catalogue.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write(language: str, catalogue: Catalog) -> None:
+    path = _po_path(language)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        write_po(out, catalogue, width=100, sort_output=True, ignore_obsolete=True)
+
+
+def add(translations: dict[str, dict[str, str]]) -> list[str]:
+    """Set the given translations (message -> language -> text) in the .po files; the
+    messages the code does not use, which are not added."""
+    unused = [message for message in translations if message not in extract()]
+    for language in i18n.LANGUAGES:
+        if language == i18n.DEFAULT:
+            continue
+        catalogue = read(language)
+        for message, texts in translations.items():
+            found = catalogue.get(message)
+            if found is not None and texts.get(language):
+                found.string = texts[language]
+                found.flags.discard("fuzzy")
+        _write(language, catalogue)
+    return unused
+
+
 def update() -> None:
     template = extract()
     with (i18n.DIRECTORY / f"{i18n.DOMAIN}.pot").open("wb") as out:
@@ -88,10 +131,7 @@ def update() -> None:
             continue
         catalogue = read(language)
         catalogue.update(template, no_fuzzy_matching=True)
-        path = _po_path(language)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            write_po(out, catalogue, width=100, sort_output=True, ignore_obsolete=True)
+        _write(language, catalogue)
 
 
 def main(argv: list[str]) -> int:
@@ -102,7 +142,12 @@ def main(argv: list[str]) -> int:
             for message in messages:
                 print(f"{language}: untranslated: {message!r}")
         return 1 if any(gaps.values()) else 0
-    update()
+    with _locked():
+        update()
+        if "--add" in argv:
+            source = Path(argv[argv.index("--add") + 1])
+            for message in add(json.loads(source.read_text(encoding="utf-8"))):
+                print(f"not used by any page, not added: {message!r}")
     return 0
 
 
