@@ -22,6 +22,7 @@ from bench import (
     exchange_drain,
     issuance,
     listing,
+    pages,
     pdf,
     report_annual,
     signing_io,
@@ -33,9 +34,9 @@ from bench.report import progress, write_json
 from bench.summary import summary
 
 BENCHMARKS: tuple[str, ...] = ("issuance", "listing", "xml", "signing", "receive", "drain")
-BENCHMARKS += ("customs", "annual", "checks", "autocomplete", "pdf")
+BENCHMARKS += ("customs", "annual", "checks", "autocomplete", "pdf", "pages")
 DATABASE_BENCHMARKS: tuple[str, ...] = ("issuance", "listing", "receive", "drain", "customs")
-DATABASE_BENCHMARKS += ("annual", "checks", "autocomplete", "pdf")
+DATABASE_BENCHMARKS += ("annual", "checks", "autocomplete", "pdf", "pages")
 EXCHANGE_BENCHMARKS = ("receive", "drain")
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
@@ -123,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
         ("--permits", FULL.permits, "permits in the listing database"),
         ("--queue", FULL.queue, "applications in the review queue"),
         ("--organisations", FULL.organisations, "trading organisations"),
-        ("--requests", FULL.requests, "timed requests per query kind"),
+        ("--requests", FULL.requests, "timed requests per query kind; renderings per page (pages)"),
         ("--documents", FULL.documents, "XML documents per timed round; PDFs printed (pdf)"),
         ("--messages", FULL.messages, "EPIX messages received / drained"),
         ("--annual-lines", FULL.annual_lines, "permit lines in the annual report's year"),
@@ -258,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         customs_check.summary(results),
         species_bench.summary(results),
         pdf.summary(results),
+        pages.summary(results),
     )
     print("\n\n".join(part for part in parts if part))
     progress(f"results written to {args.output}")
@@ -288,6 +290,8 @@ def _run_one(
         return report_annual.run(db, lines=sizes.annual_lines, rng=rng)
     if name == "pdf":  # --documents generations, over permits issued for it
         return pdf.run(db, count=sizes.documents, rng=rng)
+    if name == "pages":  # --requests renderings of each page
+        return pages.run(db, requests=sizes.requests, rng=rng)
     if name in species_bench.BENCHMARKS:  # checks, autocomplete: 5 x --requests each
         species = species_bench.Sizes(
             sizes.taxa, sizes.suspensions, sizes.quotas, sizes.requests * 5
@@ -357,6 +361,7 @@ def _correct(result: dict[str, Any]) -> bool:
         "customs",
         "annual",
         "pdf",
+        "pages",
         *species_bench.BENCHMARKS,
     ):
         return bool(checks["ok"])
