@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -10,12 +12,14 @@ from app.api.deps import (
     Offset,
     SecretKeyDep,
     SessionDep,
+    SessionFactoryDep,
     SettingsDep,
+    app_state,
     remote_addr,
     require_role,
 )
-from app.api.errors import ERROR_RESPONSES
-from app.auth import service
+from app.api.errors import ERROR_RESPONSES, ErrorBody
+from app.auth import service, sign_in
 from app.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -30,11 +34,13 @@ from app.auth.schemas import (
     UserRead,
 )
 from app.core.actor import Actor, Role
-from app.core.db import RowId
+from app.core.db import RowId, unit_of_work
+from app.core.errors import DomainError
 
 router = APIRouter(responses=ERROR_RESPONSES)
 Admin = Annotated[Actor, Depends(require_role(Role.ADMIN))]
 AdminOrOfficer = Annotated[Actor, Depends(require_role(Role.ADMIN, Role.OFFICER))]
+ClockDep = Annotated[Callable[[], datetime], Depends(app_state("clock"))]
 
 
 @router.post(
@@ -42,18 +48,47 @@ AdminOrOfficer = Annotated[Actor, Depends(require_role(Role.ADMIN, Role.OFFICER)
     response_model=TokenRead,
     tags=["auth"],
     summary="Log in with user name and password; returns a Bearer token",
+    description="Failed logins are counted per user name and per client address: after "
+    "`ECITES_SIGN_IN_MAX_FAILURES` (default 5) for one name, or "
+    "`ECITES_SIGN_IN_ADDRESS_MAX_FAILURES` (default 20) from one address, within "
+    "`ECITES_SIGN_IN_WINDOW_MINUTES` (default 15), logins for that name, or from that address, "
+    "are refused for that many minutes, even with the right password: `429` "
+    "`too_many_sign_in_attempts`, with `Retry-After` and `details.retry_after_seconds`. "
+    "A successful login resets its name's count.",
+    responses={
+        429: {
+            "model": ErrorBody,
+            "description": "Too many failed logins for this user name or from this address "
+            "(`too_many_sign_in_attempts`): wait `Retry-After` seconds",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again",
+                    "schema": {"type": "integer"},
+                }
+            },
+        }
+    },
 )
 def login(
     body: TokenRequest,
     request: Request,
-    session: SessionDep,
+    factory: SessionFactoryDep,
     settings: SettingsDep,
     secret: SecretKeyDep,
+    clock: ClockDep,
 ) -> TokenRead:
-    user = service.authenticate(
-        session, username=body.username, password=body.password, remote_addr=remote_addr(request)
-    )
-    token, expires_at = service.issue_token(user, secret=secret, minutes=settings.token_minutes)
+    with unit_of_work(factory) as session:  # what the attempt counted is kept if it fails
+        outcome = sign_in.attempt(
+            session,
+            username=body.username,
+            password=body.password,
+            remote_addr=remote_addr(request),
+            policy=sign_in.Policy.of(settings),
+            now=clock(),
+        )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    token, expires_at = service.issue_token(outcome, secret=secret, minutes=settings.token_minutes)
     return TokenRead(access_token=token, expires_at=expires_at)
 
 

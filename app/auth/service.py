@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth import repository
+from app.auth import repository, web_sessions
 from app.auth.models import ApiKey, Organisation, User
 from app.codelists import lists
 from app.core.actor import Actor, Role
@@ -246,6 +246,8 @@ def _set_active(session: Session, user: User, active: bool, actor: Actor) -> Use
             object_id=user.id,
             details=details,
         )
+        if not active:  # their browsers are signed out in the same unit of work
+            web_sessions.end_all_for_disabled(session, user=user, actor=actor, now=utcnow())
     return user
 
 

@@ -12,6 +12,7 @@ from app.cli import (  # noqa: F401  (register commands)
     peers,
     records,
     reports,
+    sessions,
     setup,
     species,
     xml,

@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     secret_key: str = Field("change-me", description="Signs login tokens (JWT, HS256).")
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="Largest request body.")
     token_minutes: int = Field(60, ge=1, le=24 * 60, description="Login token lifetime.")
+    sign_in_max_failures: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins for one account name within the window, after which its "
+        "sign-ins are refused (429) for one window.",
+    )
+    sign_in_address_max_failures: int = Field(
+        20,
+        ge=1,
+        le=100_000,
+        description="Failed sign-ins from one client address within the window, whatever the "
+        "account, after which sign-ins from it are refused (429) for one window.",
+    )
+    sign_in_window_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="The window of the sign-in limits, in minutes."
+    )
     permit_number_format: str = Field(
         "{yy}{party}{serial:06d}",
         description="Permit number template; fields: yy, yyyy, party, serial.",

@@ -55,3 +55,15 @@ class PeerFailure(DomainError):
 
     code = "peer_failure"
     status = 502
+
+
+class TooManyRequests(DomainError):
+    """Refused for a while: the client may try again after ``retry_after_seconds`` (also in
+    ``details``; HTTP says it in ``Retry-After``)."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after_seconds: int, code: str | None = None) -> None:
+        super().__init__(message, code=code, details={"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
 from app.auth import service as auth_service
+from app.auth import web_sessions
 from app.core.actor import Actor, Role
 from app.core.db import read_only_session, unit_of_work
 from app.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
@@ -51,12 +52,12 @@ class Visit:
 
     request: Request
     language: i18n.Language
-    session: sessions.WebSession | None
+    session: sessions.SessionCookie | None
     now: datetime
     idle: timedelta
     key: bytes
     actor: Actor | None = None
-    set_session: sessions.WebSession | None = field(default=None)
+    set_session: sessions.SessionCookie | None = field(default=None)
 
     @property
     def here(self) -> str:
@@ -79,8 +80,15 @@ class Visit:
             current = self.set_session = sessions.start(None, now=self.now, idle=self.idle)
         return current.csrf
 
-    def sign_in(self, user_id: int) -> None:
-        self.set_session = sessions.start(user_id, now=self.now, idle=self.idle)
+    @property
+    def session_id(self) -> str | None:
+        """The id of the session the cookie names (None: an anonymous visitor)."""
+        return self.session.session_id if self.session is not None else None
+
+    def sign_in(self, session_id: str) -> None:
+        """Set the cookie of the session just started (app.auth.web_sessions.start, with
+        the same ``now`` and idle time, so that the cookie expires with its row)."""
+        self.set_session = sessions.start(session_id, now=self.now, idle=self.idle)
 
     def sign_out(self) -> None:
         self.set_session = sessions.start(None, now=self.now, idle=self.idle)
@@ -90,14 +98,6 @@ class Visit:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         chosen = self.set_session
-        current = self.session
-        if (
-            chosen is None
-            and current is not None
-            and current.user_id is not None
-            and current.needs_renewal(self.now, self.idle)
-        ):
-            chosen = current.renewed(self.now, self.idle)
         if chosen is not None:
             response.set_cookie(
                 sessions.COOKIE_NAME,
@@ -159,16 +159,26 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
 @contextmanager
 def signed_in(visit: Visit, *roles: Role, write: bool = False) -> Iterator[tuple[Session, Actor]]:
     """A unit of work for a signed-in user (a read-only one unless ``write``), with the actor;
-    an error inside rolls everything back. ``roles``: the roles allowed (none: any)."""
-    if visit.session is None or visit.session.user_id is None:
+    an error inside rolls everything back. ``roles``: the roles allowed (none: any).
+
+    The cookie's session must be open in the database (one primary-key read, which also
+    gives the user): unknown, ended or expired, or its user disabled, and the visitor is
+    signed out. Once half the idle time has passed, the session is renewed first (its row
+    in a small unit of work of its own, and the cookie)."""
+    session_id = visit.session_id
+    if session_id is None:
         raise LoginRequired
     factory: sessionmaker[Session] = visit.request.app.state.session_factory
+    cookie = visit.session
+    if visit.set_session is None and cookie and cookie.needs_renewal(visit.now, visit.idle):
+        with unit_of_work(factory) as session:
+            row = web_sessions.renew(session, session_id, now=visit.now, idle=visit.idle)
+        if row is not None:
+            visit.set_session = cookie.renewed(row.idle_until)
     with unit_of_work(factory) if write else read_only_session(factory) as session:
-        try:
-            user = auth_service.get_user(session, visit.session.user_id)
-        except NotFound as exc:
-            raise LoginRequired from exc
-        if not user.is_active:
+        user = web_sessions.user_of(session, session_id, now=visit.now)
+        if user is None:
+            visit.sign_out()  # the cookie names no open session: replace it
             raise LoginRequired
         client = visit.request.client
         actor = auth_service.actor_for(user, client.host if client else None)

@@ -1,9 +1,11 @@
-"""Browser sessions: a signed cookie carrying the user id, a CSRF token and two expiries.
+"""Browser sessions: a signed cookie carrying the session id, a CSRF token and two expiries.
 
 The cookie is ``base64url(JSON payload) "." base64url(HMAC-SHA256)``. Its key is derived from
 the service's secret key (the one that signs login tokens) with a fixed label, so a session
-cookie is never a valid login token or the reverse. Nothing is stored on the server: signing
-out deletes the cookie, and a copied cookie stops working at its idle or absolute expiry."""
+cookie is never a valid login token or the reverse. A signed-in cookie's session id names a
+row of ``web_session`` (app.auth.web_sessions), which every signed-in page reads: signing out
+ends the row, so a copied cookie stops working at once. An anonymous visitor's cookie has no
+session id and no row: it only carries the CSRF token of the sign-in form."""
 
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from app.auth import web_sessions
+
 COOKIE_NAME = "ecites_session"
-ABSOLUTE_HOURS = 12  # however active, a browser signs in again after this
+ABSOLUTE_HOURS = web_sessions.ABSOLUTE_HOURS  # however active, a browser signs in again after this
 _LABEL = b"ecites web session v1"
 
 
@@ -31,11 +35,12 @@ def new_csrf_token() -> str:
 
 
 @dataclass(frozen=True)
-class WebSession:
-    """A browser's session; ``user_id`` None is an anonymous visitor (who still gets a CSRF
-    token, so that the sign-in form is protected too)."""
+class SessionCookie:
+    """A browser's session cookie; ``session_id`` None is an anonymous visitor (who still
+    gets a CSRF token, so that the sign-in form is protected too). The expiries are the
+    session row's, so that a stale cookie is refused before the database is asked."""
 
-    user_id: int | None
+    session_id: str | None
     csrf: str
     idle_until: datetime
     absolute_until: datetime
@@ -43,19 +48,20 @@ class WebSession:
     def valid_at(self, now: datetime) -> bool:
         return now < self.idle_until and now < self.absolute_until
 
-    def renewed(self, now: datetime, idle: timedelta) -> WebSession:
-        """The same session with its idle expiry pushed back (never past the absolute one)."""
-        return replace(self, idle_until=min(now + idle, self.absolute_until))
+    def renewed(self, idle_until: datetime) -> SessionCookie:
+        """The same session with its idle expiry pushed back to the row's."""
+        return replace(self, idle_until=min(idle_until, self.absolute_until))
 
     def needs_renewal(self, now: datetime, idle: timedelta) -> bool:
         """Renew once half the idle time has passed (not on every request)."""
         return self.idle_until - now < idle / 2 and self.idle_until < self.absolute_until
 
 
-def start(user_id: int | None, *, now: datetime, idle: timedelta) -> WebSession:
-    """A fresh session with a fresh CSRF token (on every sign-in and sign-out: no fixation)."""
-    absolute = now + timedelta(hours=ABSOLUTE_HOURS)
-    return WebSession(user_id, new_csrf_token(), min(now + idle, absolute), absolute)
+def start(session_id: str | None, *, now: datetime, idle: timedelta) -> SessionCookie:
+    """A fresh cookie with a fresh CSRF token (on every sign-in and sign-out: no fixation),
+    expiring as a session started at ``now`` does."""
+    idle_until, absolute_until = web_sessions.expiries(now, idle)
+    return SessionCookie(session_id, new_csrf_token(), idle_until, absolute_until)
 
 
 def _b64(data: bytes) -> str:
@@ -66,10 +72,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def encode(session: WebSession, key: bytes) -> str:
+def encode(session: SessionCookie, key: bytes) -> str:
     payload = json.dumps(
         {
-            "u": session.user_id,
+            "s": session.session_id,
             "c": session.csrf,
             "i": int(session.idle_until.timestamp()),
             "a": int(session.absolute_until.timestamp()),
@@ -81,7 +87,7 @@ def encode(session: WebSession, key: bytes) -> str:
     return f"{body}.{signature}"
 
 
-def decode(cookie: str, key: bytes, *, now: datetime) -> WebSession | None:
+def decode(cookie: str, key: bytes, *, now: datetime) -> SessionCookie | None:
     """The session in ``cookie`` if its signature is right and it has not expired; else None
     (a tampered, truncated, foreign or stale cookie is simply no session)."""
     if len(cookie) > 1024 or cookie.count(".") != 1:
@@ -92,19 +98,19 @@ def decode(cookie: str, key: bytes, *, now: datetime) -> WebSession | None:
         return None
     try:
         raw = json.loads(_unb64(body))
-        user_id = raw["u"]
+        session_id = raw["s"]
         csrf = raw["c"]
         idle = datetime.fromtimestamp(int(raw["i"]), tz=now.tzinfo)
         absolute = datetime.fromtimestamp(int(raw["a"]), tz=now.tzinfo)
     except (ValueError, KeyError, TypeError, binascii.Error, OverflowError, OSError):
         return None
-    if not isinstance(csrf, str) or not (user_id is None or isinstance(user_id, int)):
+    if not isinstance(csrf, str) or not (session_id is None or isinstance(session_id, str)):
         return None
-    session = WebSession(user_id, csrf, idle, absolute)
+    session = SessionCookie(session_id, csrf, idle, absolute)
     return session if session.valid_at(now) else None
 
 
-def csrf_matches(session: WebSession | None, token: object) -> bool:
+def csrf_matches(session: SessionCookie | None, token: object) -> bool:
     return (
         session is not None
         and isinstance(token, str)
