@@ -51,7 +51,7 @@ def compile_catalogue(po_file: Path) -> Translations:
 
 
 @cache
-def translations() -> Mapping[str, NullTranslations]:
+def catalogues() -> Mapping[str, NullTranslations]:
     """Every language's translations (English is the source text: no catalogue needed)."""
     loaded: dict[str, NullTranslations] = {DEFAULT: NullTranslations()}
     for language in LANGUAGES:
@@ -103,7 +103,7 @@ class Language:
 
 @cache
 def language(code: str) -> Language:
-    found = translations()[code]
+    found = catalogues()[code]
     return Language(code, Locale.parse(code), found.gettext, found.ngettext)
 
 

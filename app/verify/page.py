@@ -64,7 +64,7 @@ def _environment(code: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(  # type: ignore[attr-defined]
-        i18n.translations()[code], newstyle=True
+        i18n.catalogues()[code], newstyle=True
     )
     env.filters.update(i18n.formatters(code, country_codes=False))
     env.globals.update(lang=code, languages=i18n.names())

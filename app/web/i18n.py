@@ -13,12 +13,12 @@ from app.i18n import (
     LANGUAGES,
     N_,
     Language,
+    catalogues,
     compile_catalogue,
     formatters,
     language,
     names,
     negotiate,
-    translations,
 )
 
 __all__ = [
@@ -29,10 +29,10 @@ __all__ = [
     "LANGUAGES",
     "N_",
     "Language",
+    "catalogues",
     "compile_catalogue",
     "formatters",
     "language",
     "names",
     "negotiate",
-    "translations",
 ]

@@ -1,9 +1,14 @@
 """What the pages call the service's codes, in English, marked for translation (N_): states,
-document types, code lists, error codes and check results. A code with no entry here is shown
-as the code itself."""
+document types, error codes and check results. A code with no entry here is shown as the code
+itself. The names of the species lines' codes (terms, units, purposes, sources) are in
+app.web.code_names (re-exported here)."""
 
 from __future__ import annotations
 
+from app.web.code_names import PURPOSES as PURPOSES
+from app.web.code_names import SOURCES as SOURCES
+from app.web.code_names import TERMS as TERMS
+from app.web.code_names import UNITS as UNITS
 from app.web.i18n import N_
 
 APPLICATION_STATES = {
@@ -40,45 +45,7 @@ OTHER_SUBTYPES = {
     "musical_instrument": N_("Musical-instrument certificate"),
     "scientific_exchange": N_("Scientific-exchange label"),
 }
-PURPOSES = {
-    "B": N_("Breeding in captivity or artificial propagation"),
-    "E": N_("Educational"),
-    "G": N_("Botanical garden"),
-    "H": N_("Hunting trophy"),
-    "L": N_("Law enforcement, judicial or forensic"),
-    "M": N_("Medical"),
-    "N": N_("Reintroduction or introduction into the wild"),
-    "P": N_("Personal"),
-    "Q": N_("Circus or travelling exhibition"),
-    "S": N_("Scientific"),
-    "T": N_("Commercial"),
-    "Z": N_("Zoo"),
-}
-SOURCES = {
-    "W": N_("Taken from the wild"),
-    "R": N_("Ranched"),
-    "D": N_("Appendix I, bred or propagated in a registered operation"),
-    "A": N_("Artificially propagated plants"),
-    "C": N_("Bred in captivity"),
-    "F": N_("Born in captivity (F1 or later)"),
-    "I": N_("Confiscated or seized"),
-    "O": N_("Pre-Convention"),
-    "U": N_("Source unknown (must be justified)"),
-    "X": N_("Taken in the marine environment beyond national jurisdiction"),
-    "Y": N_("Assisted production (plants)"),
-}
 APPENDICES = {"I": N_("Appendix I"), "II": N_("Appendix II"), "III": N_("Appendix III")}
-UNITS = {
-    "NAR": N_("number of specimens"),
-    "KGM": N_("kilograms"),
-    "GRM": N_("grams"),
-    "LTR": N_("litres"),
-    "MLT": N_("millilitres"),
-    "MTR": N_("metres"),
-    "MTK": N_("square metres"),
-    "MTQ": N_("cubic metres"),
-    "CMQ": N_("cubic centimetres"),
-}
 CHECK_SEVERITIES = {"block": N_("Blocks issuance"), "warn": N_("Warning")}
 CHECK_STAGES = {"submission": N_("At submission"), "approval": N_("At approval")}
 # What each check means, for the trader and the officer (the service's own message, with its
@@ -156,6 +123,12 @@ ERRORS = {
     "invalid_certificate": N_("This is not a certificate in PEM form."),
     "certificate_exists": N_("This certificate is registered already."),
     "invalid_state": N_("A new certificate is either active or pending."),
+    "organisation_exists": N_("An organisation with this name exists already."),
+    "taxon_not_found": N_(
+        "This name is not an accepted name or synonym in the reference data: choose a suggestion."
+    ),
+    "invalid_dates": N_("The last day cannot be before the first day."),
+    "measure_withdrawn": N_("This measure has been withdrawn already."),
 }
 # Pydantic's error types, for the form fields.
 FIELD_ERRORS = {
@@ -188,7 +161,7 @@ AUDIT_ACTIONS = {
     "application.refuse": N_("Refused"),
     "application.return": N_("Returned for changes"),
     "application.issue": N_("Permit issued"),
-    "application.checks_override": N_("Checks overridden"),
+    "checks.override": N_("Checks overridden"),
 }
 ROLES = {
     "trader": N_("Trader"),
@@ -209,6 +182,10 @@ DONE = {
     "replaced": N_("The permit has been replaced by a new one."),
     "signed_out": N_("You have signed out."),
     "requeued": N_("The message will be sent again."),
+    "checks_overridden": N_(
+        "The blocking check results have been overridden: the permit can be issued."
+    ),
+    "permit_requested": N_("The permit has been received from its issuing Party and verified."),
     "user_created": N_("The user has been created."),
     "user_disabled": N_(
         "The user has been disabled: they can no longer sign in or use their keys."
@@ -220,6 +197,9 @@ DONE = {
     "peer_active": N_("The exchange with this peer has resumed."),
     "certificate_added": N_("The certificate has been added."),
     "certificate_changed": N_("The certificate's state has been changed."),
+    "organisation_created": N_("The organisation has been registered."),
+    "measure_added": N_("The measure has been added: the checks now apply it."),
+    "measure_withdrawn": N_("The measure has been withdrawn: the checks no longer apply it."),
 }
 # The form field each cross-field error concerns.
 ERROR_FIELDS = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.web import i18n, labels
+from app.web import code_names, i18n, labels
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -30,9 +30,12 @@ def environment(code: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    found = i18n.translations()[code]
+    found = i18n.catalogues()[code]
     env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(i18n.formatters(code))
+    code_filters, code_globals = code_names.template_helpers(found.gettext)
+    env.filters.update(code_filters)
+    env.globals.update(code_globals)
     env.globals.update(
         error_for=error_for,
         labels=labels,

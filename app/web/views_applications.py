@@ -78,7 +78,6 @@ def _form_page(
         form=form,
         application_id=application_id,
         species=list(names.values()),
-        terms=sorted(codes.term),
         countries=sorted(codes.country),
     )
 

@@ -77,7 +77,7 @@ def test_accept_language_picks_the_page_language(api, browser) -> None:
 def _english_patterns(language: str) -> list[re.Pattern[str]]:
     """The English messages that ``language`` translates differently, as patterns matching
     their text on a page (a placeholder matches anything)."""
-    translations = i18n.translations()[language]
+    translations = i18n.catalogues()[language]
     patterns = []
     for message in catalogue.extract():
         if not isinstance(message.id, str) or not message.id:
