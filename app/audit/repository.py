@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
@@ -50,6 +51,9 @@ def list_events(
     object_type: str | None,
     object_id: str | None,
     action: str | None,
+    actor_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_before: datetime | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[AuditEvent], int]:
@@ -60,4 +64,10 @@ def list_events(
         query = query.where(AuditEvent.object_id == object_id)
     if action:
         query = query.where(AuditEvent.action == action)
+    if actor_name:
+        query = query.where(AuditEvent.actor_name == actor_name)
+    if occurred_from is not None:
+        query = query.where(AuditEvent.occurred_at >= occurred_from)
+    if occurred_before is not None:
+        query = query.where(AuditEvent.occurred_at < occurred_before)
     return page(session, query, AuditEvent.seq.desc(), limit=limit, offset=offset)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -111,14 +112,22 @@ def list_events(
     object_type: str | None,
     object_id: str | None,
     action: str | None,
+    actor_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_before: datetime | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[AuditEvent], int]:
+    """Events newest first, of this object, action and actor (user name), that occurred at or
+    after ``occurred_from`` and before ``occurred_before`` (each filter: None for any)."""
     return repository.list_events(
         session,
         object_type=object_type,
         object_id=object_id,
         action=action,
+        actor_name=actor_name,
+        occurred_from=occurred_from,
+        occurred_before=occurred_before,
         limit=limit,
         offset=offset,
     )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Integer, Select, String, func, select
+from sqlalchemy import ColumnElement, Integer, Select, String, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -139,17 +139,44 @@ def withdraw_measure(
 
 
 def list_measures(
-    session: Session, *, include_withdrawn: bool, limit: int, offset: int
+    session: Session,
+    *,
+    include_withdrawn: bool,
+    withdrawn_only: bool = False,
+    taxon: str | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[NationalMeasure], int]:
-    """Measures, newest first; withdrawn ones only when asked."""
+    """Measures, newest first; withdrawn ones only when asked (``withdrawn_only``: those
+    alone). ``taxon``: the measures that reach it, on it, a higher taxon containing it or a
+    taxon under it in the current reference data (a name it does not know: by that name)."""
     query = select(NationalMeasure)
-    if not include_withdrawn:
+    if withdrawn_only:
+        query = query.where(NationalMeasure.withdrawn_at.is_not(None))
+    elif not include_withdrawn:
         query = query.where(NationalMeasure.withdrawn_at.is_(None))
+    if taxon is not None:
+        query = query.where(_reaching(session, taxon))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(NationalMeasure.id.desc()).limit(limit).offset(offset)
     ).all()
     return list(rows), total
+
+
+def _reaching(session: Session, taxon: str) -> ColumnElement[bool]:
+    """Measures on ``taxon``'s accepted name, an ancestor or a taxon under it."""
+    key = species.name_key(taxon)
+    found = species.resolve(session, taxon)
+    if found is None:
+        return NationalMeasure.taxon_key == key
+    related = select(Taxon.name_key).where(
+        Taxon.snapshot_id == found.snapshot_id,
+        or_(Taxon.id.in_(species.ancestry(found)), Taxon.path.startswith(found.path + "/")),
+    )
+    return or_(
+        NationalMeasure.taxon_key.in_((key, found.name_key)), NationalMeasure.taxon_key.in_(related)
+    )
 
 
 @cache
