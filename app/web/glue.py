@@ -33,6 +33,8 @@ class CheckView:
     overridden: bool
     override_reason: str | None
     results: list[dict[str, Any]]
+    overridden_by: str | None = None  # who overrode it, and when (from the audit trail)
+    overridden_at: Any = None
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,31 @@ class HistoryEntry:
     details: dict[str, Any]
 
 
+def _overrides(session: Session, application: Application) -> dict[int, tuple[str, Any]]:
+    """Check run id -> (who overrode its blocking results, when), from the audit trail."""
+    events, _total = audit_service.list_events(
+        session,
+        object_type="application",
+        object_id=str(application.id),
+        action="checks.override",
+        limit=HISTORY_LIMIT,
+        offset=0,
+    )
+    found = {}
+    for event in events:
+        run_id = json.loads(event.details or "{}").get("check_run_id")
+        if isinstance(run_id, int):
+            found[run_id] = (event.actor_name, event.occurred_at)
+    return found
+
+
 def check_runs(session: Session, application: Application) -> list[CheckView]:
     views = []
-    for run in compliance.runs(session, application.id):
+    records = compliance.runs(session, application.id)
+    overrides = _overrides(session, application) if any(r.overridden_by_id for r in records) else {}
+    for run in records:
         results = json.loads(run.results)
+        by, at = overrides.get(run.id, (None, None))
         views.append(
             CheckView(
                 stage=run.stage,
@@ -58,6 +81,8 @@ def check_runs(session: Session, application: Application) -> list[CheckView]:
                 overridden=run.overridden_by_id is not None,
                 override_reason=run.override_reason,
                 results=results,
+                overridden_by=by,
+                overridden_at=at,
             )
         )
     return views

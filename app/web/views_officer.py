@@ -1,12 +1,14 @@
 """The officer's decisions on an application (approve, refuse with the reason, return for
-changes, issue) and on a permit (cancel, replace): each a POST form carrying the CSRF token.
-A refused decision shows the application again with an error summary linked to the field."""
+changes, issue) and on a permit (cancel, replace), and the administrator's override of the
+checks that block a permit: each a POST form carrying the CSRF token. A refused decision
+shows the application again with an error summary linked to the field."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from fastapi import APIRouter, Response
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from app.applications import service as applications_service
@@ -19,23 +21,36 @@ from app.web.context import CsrfForm, Visit, VisitDep, WebRoute, signed_in
 from app.web.forms import FieldError
 from app.web.i18n import N_
 from app.web.views_applications import detail
+from app.workflow import compliance
 from app.workflow import service as workflow
+from app.workflow.schemas import OverrideBody
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 REASON_MIN, REASON_MAX = 3, 2000
 REASON_ERROR = N_("Write the reason (at least 3 characters, at most 2000).")
 DATE_ERROR = N_("Enter a date as YYYY-MM-DD.")
+OVERRIDE_FIELD = "override-reason"
+OVERRIDE_ERROR = N_("Write the reason for the override (at least 10 characters, at most 4000).")
+OVERRIDE_REFUSALS = {
+    "nothing_to_override": N_("There is no blocking check result to override."),
+    "already_overridden": N_("These check results have been overridden already."),
+}
 
 
-def _text(form: FormData, name: str, field: str, errors: list[FieldError]) -> str:
-    value = str(form.get(name) or "").strip()
+class _NoReason(Exception):
+    """The override's reason is missing or too short: nothing is changed."""
+
+
+def _text(form: FormData, field: str, errors: list[FieldError]) -> str:
+    """The text of the form's field ``field`` (its name and, with "f-", its id)."""
+    value = str(form.get(field) or "").strip()
     if not REASON_MIN <= len(value) <= REASON_MAX:
         errors.append(FieldError(field, REASON_ERROR))
     return value
 
 
-def _date(form: FormData, name: str, field: str, errors: list[FieldError]) -> date | None:
-    value = str(form.get(name) or "").strip()
+def _date(form: FormData, field: str, errors: list[FieldError]) -> date | None:
+    value = str(form.get(field) or "").strip()
     if not value:
         return None
     try:
@@ -45,14 +60,29 @@ def _date(form: FormData, name: str, field: str, errors: list[FieldError]) -> da
         return None
 
 
+def _values(form: FormData) -> dict[str, str]:
+    """What was typed, under the names the application page fills its fields from."""
+    typed = {k: str(v)[:REASON_MAX] for k, v in form.items() if k != "csrf_token"}
+    reason = next((v for k, v in typed.items() if k.endswith("-reason")), "")
+    return {
+        **typed,
+        "reason": reason,
+        "comment": typed.get("return-comment", ""),
+        "valid_until": typed.get("issue-valid-until", ""),
+    }
+
+
 def _refused(visit: Visit, application_id: int, exc: DomainError, form: FormData) -> Response:
     if exc.status in (401, 403, 404):
         raise exc
     message = labels.ERRORS.get(exc.code, labels.GENERIC_ERROR)
     field = "acknowledge" if exc.code == "warnings_not_acknowledged" else "form"
-    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     return detail(
-        visit, application_id, status=exc.status, errors=[FieldError(field, message)], values=values
+        visit,
+        application_id,
+        status=exc.status,
+        errors=[FieldError(field, message)],
+        values=_values(form),
     )
 
 
@@ -64,16 +94,15 @@ def decide(visit: VisitDep, application_id: RowId, form: CsrfForm) -> Response:
     reason = comment = ""
     valid_until = None
     if action == "refuse":
-        reason = _text(form, "reason", "refuse-reason", errors)
+        reason = _text(form, "refuse-reason", errors)
     elif action == "return":
-        comment = _text(form, "comment", "return-comment", errors)
+        comment = _text(form, "return-comment", errors)
     elif action == "issue":
-        valid_until = _date(form, "valid_until", "issue-valid-until", errors)
+        valid_until = _date(form, "issue-valid-until", errors)
     elif action != "approve":
         errors.append(FieldError("form", labels.GENERIC_ERROR))
     if errors:
-        values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-        return detail(visit, application_id, status=422, errors=errors, values=values)
+        return detail(visit, application_id, status=422, errors=errors, values=_values(form))
     state = visit.request.app.state
     try:
         with signed_in(visit, Role.OFFICER, write=True) as (session, officer):
@@ -115,7 +144,7 @@ def change_permit(visit: VisitDep, permit_id: RowId, form: CsrfForm) -> Response
     """Cancel or replace a permit (``action``), with the reason."""
     action = str(form.get("action") or "")
     errors: list[FieldError] = []
-    reason = _text(form, "reason", f"permit-{permit_id}-reason", errors)
+    reason = _text(form, f"permit-{permit_id}-reason", errors)
     if action not in ("cancel", "replace"):
         errors.append(FieldError("form", labels.GENERIC_ERROR))
     state = visit.request.app.state
@@ -124,8 +153,7 @@ def change_permit(visit: VisitDep, permit_id: RowId, form: CsrfForm) -> Response
             session, permit_id, actor=officer
         ).application_id
     if errors:
-        values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-        return detail(visit, application_id, status=422, errors=errors, values=values)
+        return detail(visit, application_id, status=422, errors=errors, values=_values(form))
     try:
         with signed_in(visit, Role.OFFICER, write=True) as (session, officer):
             permit = permits_service.get_permit(session, permit_id, actor=officer, for_update=True)
@@ -150,3 +178,33 @@ def change_permit(visit: VisitDep, permit_id: RowId, form: CsrfForm) -> Response
         return _refused(visit, application_id, exc, form)
     done = "cancelled" if action == "cancel" else "replaced"
     return visit.redirect(f"/applications/{application_id}?done={done}")
+
+
+@router.post("/applications/{application_id}/checks/override")
+def override_checks(visit: VisitDep, application_id: RowId, form: CsrfForm) -> Response:
+    """An administrator lifts the latest blocking check results, with the written reason
+    (audited: ``checks.override``), so that the permit can be issued."""
+    reason = str(form.get(OVERRIDE_FIELD) or "").strip()
+    try:
+        body: OverrideBody | None = OverrideBody.model_validate({"reason": reason})
+    except ValidationError:
+        body = None
+    try:
+        with signed_in(visit, Role.ADMIN, write=True) as (session, admin):
+            if body is None:  # checked after the role: only an administrator learns why
+                raise _NoReason
+            application = applications_service.get_application(
+                session, application_id, actor=admin, for_update=True
+            )
+            compliance.override(session, application, admin=admin, reason=body.reason)
+    except _NoReason:
+        error = FieldError(OVERRIDE_FIELD, OVERRIDE_ERROR)
+        return detail(
+            visit, application_id, status=400, errors=[error], values={OVERRIDE_FIELD: reason}
+        )
+    except DomainError as exc:
+        if exc.code not in OVERRIDE_REFUSALS:
+            raise
+        error = FieldError("form", OVERRIDE_REFUSALS[exc.code])
+        return detail(visit, application_id, status=exc.status, errors=[error])
+    return visit.redirect(f"/applications/{application_id}?done=checks_overridden")

@@ -12,6 +12,9 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.actor import Actor
+from app.core.db import unit_of_work
+from app.species import importing
 from tests.factories import PASSWORD, Api
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -105,3 +108,29 @@ def application_form(**overrides: str) -> dict[str, str]:
     }
     form.update(overrides)
     return form
+
+
+def approved_but_blocked(api: Api, trader: dict[str, str], officer: dict[str, str]) -> int:
+    """An application approved by ``officer`` whose checks block its permit (Appendix I
+    elephant tusks taken from the wild, for commercial purposes: Art. III(3)(c)), with the
+    species reference data imported; its id."""
+    with unit_of_work(api.session_factory) as session:
+        importing.import_reference(session, actor=Actor.system("test"))
+    tusks = {
+        "scientific_name": "Loxodonta africana",
+        "common_name": "African elephant",
+        "term_code": "TUS",
+        "quantity": "2",
+        "unit_code": "",
+        "appendix": "I",
+        "source_code": "W",
+        "origin_country": "KE",
+    }
+    application_id = api.submitted_application(trader, purpose_code="T", lines=[tusks])
+    approved = api.client.post(
+        f"/api/v1/applications/{application_id}/approve",
+        headers=officer,
+        json={"acknowledge_warnings": True},
+    )
+    assert approved.status_code == 200, approved.text
+    return application_id

@@ -3,6 +3,8 @@ issue, cancel, replace) through the application page, and the trader's downloads
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.factories import application_body
 from tests.web.conftest import username_of
 
@@ -78,8 +80,10 @@ def test_a_refusal_needs_a_reason(api, browser) -> None:
     trader, officer = api.trader(), api.user("officer")
     application_id = api.submitted_application(trader)
     browser.sign_in(username_of(api, officer))
+    page = browser.get(f"/applications/{application_id}")
+    assert 'name="refuse-reason"' in page.text  # what the browser sends, as posted below
     response = browser.post(
-        f"/applications/{application_id}/decision", {"action": "refuse", "reason": " "}
+        f"/applications/{application_id}/decision", {"action": "refuse", "refuse-reason": " "}
     )
     assert response.status_code == 422
     assert 'href="#f-refuse-reason"' in response.text
@@ -88,7 +92,7 @@ def test_a_refusal_needs_a_reason(api, browser) -> None:
     assert _status(api, officer, application_id) == "submitted"
     refused = browser.post(
         f"/applications/{application_id}/decision",
-        {"action": "refuse", "reason": "Appendix I specimens for commercial purposes"},
+        {"action": "refuse", "refuse-reason": "Appendix I specimens for commercial purposes"},
     )
     assert refused.status_code == 303
     assert _status(api, officer, application_id) == "refused"
@@ -98,9 +102,10 @@ def test_return_for_changes_reaches_the_trader(api, browser, other_browser) -> N
     trader, officer = api.trader(), api.user("officer")
     application_id = api.submitted_application(trader)
     browser.sign_in(username_of(api, officer))
+    assert 'name="return-comment"' in browser.get(f"/applications/{application_id}").text
     response = browser.post(
         f"/applications/{application_id}/decision",
-        {"action": "return", "comment": "Add the marks of the specimens"},
+        {"action": "return", "return-comment": "Add the marks of the specimens"},
     )
     assert response.status_code == 303
     assert _status(api, officer, application_id) == "returned"
@@ -121,7 +126,8 @@ def test_a_decision_in_the_wrong_state_is_explained(api, browser) -> None:
     unknown = browser.post(f"/applications/{application_id}/decision", {"action": "delete"})
     assert unknown.status_code == 422
     bad_date = browser.post(
-        f"/applications/{application_id}/decision", {"action": "issue", "valid_until": "soon"}
+        f"/applications/{application_id}/decision",
+        {"action": "issue", "issue-valid-until": "soon"},
     )
     assert bad_date.status_code == 422
     assert 'href="#f-issue-valid-until"' in bad_date.text
@@ -131,11 +137,14 @@ def test_cancel_and_replace_a_permit(api, browser) -> None:
     trader, officer = api.trader(), api.user("officer")
     permit = api.issued_permit(trader, officer)
     browser.sign_in(username_of(api, officer))
-    no_reason = browser.post(f"/permits/{permit['id']}/status", {"action": "cancel", "reason": ""})
+    reason = f"permit-{permit['id']}-reason"
+    page = browser.get(f"/applications/{permit['application_id']}")
+    assert f'name="{reason}"' in page.text
+    no_reason = browser.post(f"/permits/{permit['id']}/status", {"action": "cancel", reason: ""})
     assert no_reason.status_code == 422
     assert f'href="#f-permit-{permit["id"]}-reason"' in no_reason.text
     replaced = browser.post(
-        f"/permits/{permit['id']}/status", {"action": "replace", "reason": "Lost in transit"}
+        f"/permits/{permit['id']}/status", {"action": "replace", reason: "Lost in transit"}
     )
     assert replaced.status_code == 303, replaced.text
     permits = api.client.get("/api/v1/permits", headers=officer).json()["items"]
@@ -143,7 +152,8 @@ def test_cancel_and_replace_a_permit(api, browser) -> None:
     assert set(by_status) == {"replaced", "valid"}
     new = by_status["valid"]
     cancelled = browser.post(
-        f"/permits/{new['id']}/status", {"action": "cancel", "reason": "Trade abandoned"}
+        f"/permits/{new['id']}/status",
+        {"action": "cancel", f"permit-{new['id']}-reason": "Trade abandoned"},
     )
     assert cancelled.status_code == 303
     page = browser.get(cancelled.headers["location"])
@@ -152,3 +162,21 @@ def test_cancel_and_replace_a_permit(api, browser) -> None:
         p["status"] for p in api.client.get("/api/v1/permits", headers=officer).json()["items"]
     }
     assert statuses == {"replaced", "cancelled"}
+
+
+def test_a_shorter_validity_typed_on_the_page_is_the_permits(api, browser) -> None:
+    trader, officer = api.trader(), api.user("officer")
+    application_id = api.submitted_application(trader)
+    browser.sign_in(username_of(api, officer))
+    approved = browser.post(f"/applications/{application_id}/decision", {"action": "approve"})
+    assert approved.status_code == 303
+    page = browser.get(f"/applications/{application_id}")
+    assert 'name="issue-valid-until"' in page.text
+    until = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    issued = browser.post(
+        f"/applications/{application_id}/decision",
+        {"action": "issue", "issue-valid-until": until},
+    )
+    assert issued.status_code == 303, issued.text
+    [permit] = api.client.get("/api/v1/permits", headers=officer).json()["items"]
+    assert permit["valid_until"] == until
