@@ -39,6 +39,17 @@ from bench.report import progress, table
 from bench.stats import Latency
 
 TARGET_BYTES = 100 * 1024
+ADMIN_PAGES = (
+    "/admin",
+    "/admin/users",
+    "/admin/api-keys",
+    "/admin/peers",
+    "/admin/reference",
+    "/admin/organisations",
+    "/admin/measures",
+    "/admin/quotas",
+    "/admin/audit",
+)
 APPLICATIONS, ISSUED = 30, 10
 PASSWORD = "bench-pages-password"
 ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/[^"/][^"]*)"')
@@ -82,10 +93,10 @@ def run(db: Database, *, requests: int, rng: random.Random) -> dict[str, Any]:
         pages["officer: application"] = _measure(officer, application, requests)
         pages["officer: received permits"] = _measure(officer, "/officer/received", requests)
         pages["officer: outbox"] = _measure(officer, "/officer/outbox", requests)
+        pages["officer: annual report"] = _measure(officer, "/officer/reports", requests)
     with _browser(app, cast.admin) as admin:
-        for path in ("/admin", "/admin/users", "/admin/api-keys", "/admin/peers"):
+        for path in ADMIN_PAGES:
             pages[f"admin: {path}"] = _measure(admin, path, requests)
-        pages["admin: /admin/reference"] = _measure(admin, "/admin/reference", requests)
     ok = ok and all(page["ok"] for page in pages.values())
     heaviest = max(page["total_bytes"] for page in pages.values())
     return {

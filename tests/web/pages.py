@@ -3,14 +3,20 @@ reader for the checks that look at them (text, labels, links)."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 from tests.certificates import certificate_pem
 from tests.factories import application_body
+from tests.species.ledger_helpers import PYTHONS, import_quotas
 from tests.web.conftest import Browser, username_of
+from tests.web.exchange_data import push_permit, pushing_peer, undeliverable
 
 VOID = {"br", "input", "meta", "link", "img", "hr", "option"}
+THIS_YEAR = datetime.now(UTC).year
 
 
 @dataclass
@@ -95,11 +101,13 @@ def main_pages(
     draft_id = draft.json()["id"]
     permit = api.issued_permit(trader, officer)
     submitted = api.submitted_application(trader)
+    exchange_content(api, trader, officer)
     trader_browser.sign_in(username_of(api, trader))
     officer_browser.sign_in(username_of(api, officer))
     return {
         "login": (Browser(trader_browser.client), "/login"),
         "dashboard": (trader_browser, "/dashboard"),
+        "account": (trader_browser, "/account"),
         "new application": (trader_browser, "/applications/new"),
         "edit application": (trader_browser, f"/applications/{draft_id}/edit"),
         "trader application": (trader_browser, f"/applications/{permit['application_id']}"),
@@ -111,13 +119,53 @@ def main_pages(
         ),
         "received permits": (officer_browser, "/officer/received"),
         "outbox": (officer_browser, "/officer/outbox"),
+        "annual report": (officer_browser, f"/officer/reports?year={THIS_YEAR}&basis=issued"),
         "not found": (trader_browser, "/applications/999999"),
         **(admin_pages(api, admin_browser) if admin_browser else {}),
+        **(override_pages(api, officer_browser, admin_browser) if admin_browser else {}),
+    }
+
+
+def exchange_content(api, trader: dict[str, str], officer: dict[str, str]) -> None:
+    """Germany as a peer: it pushed a permit here; two permits issued for it could not be
+    delivered (one given up on, one waiting for its next attempt)."""
+    germany = pushing_peer(api, "DE")
+    push_permit(api, "DE", germany, "DE-E-2026-0042", date(THIS_YEAR, 1, 5))
+    undeliverable(api, trader, officer, "DE")
+
+
+def override_pages(
+    api, officer_browser: Browser, admin_browser: Browser
+) -> dict[str, tuple[Browser, str]]:
+    """An approved application the checks block (Appendix I ivory from the wild, commercial;
+    needs the reference data ``admin_pages`` imports): the administrator's override form, the
+    officer's sentence."""
+    tusks = {
+        "scientific_name": "Loxodonta africana",
+        "common_name": "African elephant",
+        "term_code": "TUS",
+        "quantity": "2",
+        "unit_code": "",
+        "appendix": "I",
+        "source_code": "W",
+        "origin_country": "KE",
+    }
+    application_id = api.submitted_application(api.trader(), purpose_code="T", lines=[tusks])
+    approved = api.client.post(
+        f"/api/v1/applications/{application_id}/approve",
+        headers=api.user("officer"),
+        json={"acknowledge_warnings": True},
+    )
+    assert approved.status_code == 200, approved.text
+    return {
+        "admin blocked application": (admin_browser, f"/applications/{application_id}"),
+        "officer blocked application": (officer_browser, f"/applications/{application_id}"),
     }
 
 
 def admin_pages(api, admin_browser: Browser) -> dict[str, tuple[Browser, str]]:
-    """The administrator's pages, with a user, an API key, a peer and its certificates."""
+    """The administrator's pages, with a user, an API key, a peer and its certificates, the
+    reference data with a quota, and a national measure."""
     customs = api.user("customs", username="border.system")
     admin = api.login("admin")
     customs_id = api.client.get("/api/v1/auth/me", headers=customs).json()["id"]
@@ -134,6 +182,20 @@ def admin_pages(api, admin_browser: Browser) -> dict[str, tuple[Browser, str]]:
             json={"pem": certificate_pem(common_name=f"MNHN {state}"), "state": state},
         )
         assert trusted.status_code == 201, trusted.text
+    with tempfile.TemporaryDirectory() as directory:  # reference data with a quota
+        import_quotas(api.session_factory, Path(directory), PYTHONS)
+    measure = api.client.post(
+        "/api/v1/species/measures",
+        headers=admin,
+        json={
+            "taxon": "Loxodonta africana",
+            "direction": "export",
+            "purpose_codes": ["T"],
+            "start_date": "2020-01-01",
+            "reason": "national moratorium on commercial exports of ivory",
+        },
+    )
+    assert measure.status_code == 201, measure.text
     admin_browser.sign_in("admin")
     return {
         "admin home": (admin_browser, "/admin"),
@@ -142,4 +204,8 @@ def admin_pages(api, admin_browser: Browser) -> dict[str, tuple[Browser, str]]:
         "admin peers": (admin_browser, "/admin/peers"),
         "admin peer": (admin_browser, "/admin/peers/FR"),
         "admin reference data": (admin_browser, "/admin/reference"),
+        "admin organisations": (admin_browser, "/admin/organisations"),
+        "admin measures": (admin_browser, "/admin/measures"),
+        "admin quotas": (admin_browser, "/admin/quotas"),
+        "audit trail": (admin_browser, "/admin/audit/verify"),
     }

@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +26,8 @@ import zxingcpp
 
 from tests.certificates import certificate_pem
 from tests.factories import PASSWORD
-from tests.web.conftest import username_of
+from tests.web.conftest import approved_but_blocked, username_of
+from tests.web.exchange_data import push_permit, pushing_peer, undeliverable
 
 CHROMIUM = os.environ.get("ECITES_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("ECITES_TEST_ARTIFACTS", "var/test-artifacts")) / "web"
@@ -217,3 +219,80 @@ def test_the_administrators_pages(api, page) -> None:
     assert "Revoked" in page.get_by_role("main").inner_text()
     page.goto("/admin/reference")
     check(page, "admin-reference")
+    page.get_by_role("button", name="Import the shipped dataset").click()
+    page.wait_for_load_state()
+    page.goto("/admin/organisations")
+    page.locator("#f-name").fill("Jardin Botanique SA")
+    page.locator("#f-address").fill("Route de Lausanne 1, Genève")
+    page.locator("#f-country").select_option("CH")
+    page.get_by_role("button", name="Register the organisation").click()
+    page.wait_for_url("**/admin/organisations?done=organisation_created")
+    check(page, "admin-organisations")
+    page.goto("/admin/measures")
+    page.locator("#f-taxon").fill("Loxodonta africana")
+    page.locator("#f-purpose_codes-T").check()
+    page.locator("#f-reason").fill("national moratorium on commercial exports of ivory")
+    page.get_by_role("button", name="Add the measure").click()
+    page.wait_for_url("**/admin/measures?done=measure_added")
+    check(page, "admin-measures")
+    page.get_by_label("Reason for withdrawing").fill("the moratorium has ended")
+    page.get_by_role("button", name="Withdraw").click()
+    page.wait_for_url("**/admin/measures?done=measure_withdrawn*")
+    page.goto("/admin/quotas")
+    check(page, "admin-quotas")
+    page.goto("/admin/audit?action=measure.withdraw")
+    page.get_by_role("button", name="Verify the chain").click()
+    page.wait_for_url("**/admin/audit/verify?action=measure.withdraw")
+    assert "The chain is intact" in page.get_by_role("status").inner_text()
+    check(page, "admin-audit")
+
+
+def test_the_officers_exchange_report_and_override_pages(api, page) -> None:
+    """The received permits, the outbox and the annual report with content, a permit request
+    refused, a message sent again; the administrator's override of blocking checks."""
+    trader, officer = api.trader(), api.user("officer")
+    germany = pushing_peer(api, "DE")
+    for serial in range(3):
+        push_permit(api, "DE", germany, f"DE-E-2026-{serial:04d}", date(2026, 1, 5))
+    dead, _waiting = undeliverable(api, trader, officer, "DE")
+
+    sign_in(page, username_of(api, officer))
+    page.wait_for_url("**/officer/queue")
+    page.get_by_role("link", name="Received permits").click()
+    assert "DE-E-2026-0002" in page.get_by_role("table").inner_text()
+    check(page, "received-permits")
+    page.locator("#f-request-party").fill("QZ")
+    page.locator("#f-request-number").fill("QZ-1")
+    page.get_by_role("button", name="Request the permit").click()
+    assert "not a peer of this service" in page.get_by_role("alert").inner_text()
+    check(page, "received-request-refused")
+
+    page.get_by_role("link", name="Outbox").click()
+    assert dead in page.get_by_role("table").inner_text()
+    check(page, "outbox")
+    page.get_by_role("button", name="Send again").click()
+    page.wait_for_url("**/officer/outbox?done=requeued")
+    assert page.get_by_role("status").inner_text() == "The message will be sent again."
+    check(page, "outbox-requeued")
+
+    page.get_by_role("link", name="Annual report").click()
+    page.locator("#f-year").fill(str(date.today().year))
+    page.locator("#f-basis").select_option("issued")
+    page.get_by_role("button", name="Show").click()
+    assert page.locator("#figure-documents").inner_text() == "2"
+    check(page, "annual-report")
+    page.get_by_role("button", name="Sign out").click()
+
+    application_id = approved_but_blocked(api, trader, officer)
+    sign_in(page, "admin")
+    page.wait_for_url("**/admin")
+    page.goto(f"/applications/{application_id}")
+    check(page, "override-form")
+    page.get_by_role("button", name="Override the blocking checks").click()
+    assert "Write the reason for the override" in page.get_by_role("alert").inner_text()
+    check(page, "override-errors")
+    page.get_by_label("Reason for the override").fill("Pre-Convention tusks: certificate checked")
+    page.get_by_role("button", name="Override the blocking checks").click()
+    page.wait_for_url("**?done=checks_overridden")
+    assert "admin overrode the blocking results" in page.get_by_role("main").inner_text()
+    check(page, "overridden")
