@@ -296,3 +296,50 @@ def test_the_officers_exchange_report_and_override_pages(api, page) -> None:
     page.wait_for_url("**?done=checks_overridden")
     assert "admin overrode the blocking results" in page.get_by_role("main").inner_text()
     check(page, "overridden")
+
+
+def test_the_remaining_pages_pass_the_accessibility_check(api, page) -> None:
+    """The pages the walks above do not reach: the sign-in error, the account page with its
+    sessions, the form of an application returned for changes, the "not found" and "not
+    allowed" pages, the verification page that confirms nothing, and the customs account."""
+    trader, officer = api.trader(), api.user("officer")
+    customs = api.user("customs")
+    application_id = api.submitted_application(trader)
+    returned = api.client.post(
+        f"/api/v1/applications/{application_id}/return",
+        headers=officer,
+        json={"comment": "Give the specimens' origin in box 12."},
+    )
+    assert returned.status_code == 200, returned.text
+
+    page.goto("/login")
+    page.get_by_label("User name").fill(username_of(api, trader))
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "password is wrong" in page.get_by_role("alert").inner_text()
+    check(page, "sign-in-refused")
+
+    sign_in(page, username_of(api, trader))
+    page.wait_for_url("**/dashboard")
+    page.goto("/account")
+    assert "(this browser)" in page.locator("main").inner_text()
+    check(page, "account-sessions")
+    page.goto(f"/applications/{application_id}")
+    page.get_by_role("link", name="Change the application").click()
+    page.wait_for_url(f"**/applications/{application_id}/edit")
+    check(page, "returned-application-form")
+    page.goto("/applications/999999")
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    check(page, "not-found")
+    page.goto("/officer/queue")
+    assert page.get_by_role("heading", level=1).inner_text() == "Not allowed"
+    check(page, "not-allowed")
+    page.goto("/verify/CH/NO-SUCH-PERMIT?d=0123456789abcdef")
+    assert "not" in page.get_by_role("heading", level=2).first.inner_text().lower()
+    check(page, "verification-not-confirmed")
+    page.goto("/account")  # the public page has no header: sign out from a page that has
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, username_of(api, customs))
+    page.wait_for_url("**/account")
+    check(page, "customs-account")
