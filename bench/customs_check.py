@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from app.auth import service as auth_service
+from app.auth import api_keys
 from app.cli.parties import LocalParty
 from app.core.clock import utcnow
 from app.core.db import read_only_session
@@ -239,7 +239,7 @@ def _time_service(db: Database, key: str, paths: Paths, calls: int) -> dict[str,
     for number in numbers:
         start = time.perf_counter()
         with read_only_session(db.session_factory) as session:
-            auth_service.actor_from_api_key(session, key)
+            api_keys.actor_from_api_key(session, key)
             answer = customs_service.check(
                 session, PARTY, number, own_party=PARTY, max_bytes=max_bytes, now=utcnow()
             )

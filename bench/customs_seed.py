@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.applications.models import Application, ApplicationLine
+from app.auth import api_keys
 from app.auth import service as auth_service
 from app.core.actor import Actor, Role
 from app.core.clock import utcnow
@@ -45,7 +46,7 @@ def customs_api_key(factory: sessionmaker[Session]) -> tuple[int, str]:
             organisation_id=None,
             actor=actor,
         )
-        _record, key = auth_service.create_api_key(
+        _record, key = api_keys.create_api_key(
             session, user=user, name="border control system", actor=actor
         )
         return user.id, key

@@ -11,6 +11,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth import api_keys
 from app.auth import service as auth_service
 from app.core.actor import Actor, Role
 from app.core.config import Settings
@@ -86,7 +87,7 @@ class Credentials:
             user = auth_service.user_from_token(session_of(reader), self.bearer, secret=self.secret)
             actor = auth_service.actor_for(user, self.remote)
         elif self.api_key:
-            actor = auth_service.actor_from_api_key(reader, self.api_key, self.remote)
+            actor = api_keys.actor_from_api_key(reader, self.api_key, self.remote)
         else:
             raise NotAuthenticated("log in (Bearer token) or send an X-API-Key header")
         if roles:

@@ -93,11 +93,18 @@ def api_key_holder(reader: Reader, prefix: str) -> Any:
     return connection_of(reader).execute(_KEY_HOLDER, {"prefix": prefix}).first()
 
 
-def list_api_keys(session: Session, *, user_id: int | None) -> list[ApiKey]:
-    query = select(ApiKey).order_by(ApiKey.id)
+def list_api_keys(
+    session: Session, *, user_id: int | None, revoked: bool | None, limit: int, offset: int
+) -> tuple[list[ApiKey], int]:
+    """API keys, newest first."""
+    query = select(ApiKey)
     if user_id is not None:
         query = query.where(ApiKey.user_id == user_id)
-    return list(session.scalars(query))
+    if revoked is not None:
+        query = query.where(
+            ApiKey.revoked_at.is_not(None) if revoked else ApiKey.revoked_at.is_(None)
+        )
+    return page(session, query, ApiKey.id.desc(), limit=limit, offset=offset)
 
 
 # --- browser sessions ----------------------------------------------------------------------

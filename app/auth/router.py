@@ -19,10 +19,11 @@ from app.api.deps import (
     require_role,
 )
 from app.api.errors import ERROR_RESPONSES, ErrorBody
-from app.auth import service, sign_in
+from app.auth import api_keys, service, sign_in
 from app.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
+    ApiKeyList,
     ApiKeyRead,
     OrganisationCreate,
     OrganisationList,
@@ -201,7 +202,7 @@ def disable_user(user_id: RowId, session: SessionDep, actor: Admin) -> UserRead:
     summary="Create an API key for a machine client (admin)",
 )
 def create_api_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
-    api_key, key = service.create_api_key(
+    api_key, key = api_keys.create_api_key(
         session, user=service.get_user(session, body.user_id), name=body.name, actor=actor
     )
     return ApiKeyCreated(**ApiKeyRead.model_validate(api_key).model_dump(), key=key)
@@ -209,14 +210,24 @@ def create_api_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> Api
 
 @router.get(
     "/api-keys",
-    response_model=list[ApiKeyRead],
+    response_model=ApiKeyList,
     tags=["api-keys"],
-    summary="List API keys (admin); secrets are never shown again",
+    summary="List API keys, newest first (admin); secrets are never shown again",
 )
 def list_api_keys(
-    session: SessionDep, _actor: Admin, user_id: RowId | None = None
-) -> list[ApiKeyRead]:
-    return [ApiKeyRead.model_validate(k) for k in service.list_api_keys(session, user_id=user_id)]
+    session: SessionDep,
+    _actor: Admin,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    user_id: RowId | None = None,
+    revoked: bool | None = None,
+) -> ApiKeyList:
+    items, total = api_keys.list_api_keys(
+        session, user_id=user_id, revoked=revoked, limit=limit, offset=offset
+    )
+    return ApiKeyList(
+        items=[ApiKeyRead.model_validate(k) for k in items], total=total, limit=limit, offset=offset
+    )
 
 
 @router.post(
@@ -226,7 +237,7 @@ def list_api_keys(
     summary="Revoke an API key (admin)",
 )
 def revoke_api_key(key_id: RowId, session: SessionDep, actor: Admin) -> ApiKeyRead:
-    api_key = service.revoke_api_key(
-        session, api_key=service.get_api_key(session, key_id), actor=actor
+    api_key = api_keys.revoke_api_key(
+        session, api_key=api_keys.get_api_key(session, key_id), actor=actor
     )
     return ApiKeyRead.model_validate(api_key)

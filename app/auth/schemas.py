@@ -102,5 +102,12 @@ class ApiKeyRead(BaseModel):
     revoked_at: datetime | None
 
 
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyRead]
+    total: int
+    limit: int
+    offset: int
+
+
 class ApiKeyCreated(ApiKeyRead):
     key: str = Field(description="The secret key. Shown once; only its hash is stored.")

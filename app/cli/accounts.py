@@ -120,11 +120,12 @@ def api_keys_create(
     name: Annotated[str, typer.Option(help="What the key is for")],
 ) -> None:
     """Create an API key; the secret is printed once."""
+    from app.auth import api_keys
     from app.auth import service as auth_service
 
     try:
         with cli_session() as session:
-            api_key, key = auth_service.create_api_key(
+            api_key, key = api_keys.create_api_key(
                 session, user=auth_service.find_user(session, username), name=name, actor=CLI_ACTOR
             )
             typer.echo(
@@ -138,12 +139,12 @@ def api_keys_create(
 @keys_cli.command("revoke")
 def api_keys_revoke(key_id: int) -> None:
     """Revoke an API key by id."""
-    from app.auth import service as auth_service
+    from app.auth import api_keys
 
     try:
         with cli_session() as session:
-            api_key = auth_service.revoke_api_key(
-                session, api_key=auth_service.get_api_key(session, key_id), actor=CLI_ACTOR
+            api_key = api_keys.revoke_api_key(
+                session, api_key=api_keys.get_api_key(session, key_id), actor=CLI_ACTOR
             )
             typer.echo(f"revoked API key {api_key.id} ({api_key.prefix})")
     except DomainError as exc:

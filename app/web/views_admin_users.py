@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import ValidationError
 
+from app.auth import api_keys
 from app.auth import service as auth_service
 from app.auth.schemas import UserCreate
 from app.core.actor import Role
@@ -123,15 +124,16 @@ def keys_page(
 ) -> Response:
     """The keys, newest first; ``created``: the new key's name and secret, shown this once."""
     with signed_in(visit, ADMIN) as (session, _actor):
-        found = sorted(auth_service.list_api_keys(session), key=lambda k: k.id, reverse=True)
-        shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        shown, total = api_keys.list_api_keys(
+            session, user_id=None, revoked=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
         holders = {k.user_id: auth_service.get_user(session, k.user_id) for k in shown}
         return visit.page(
             "admin_keys.html",
             status,
             keys=shown,
             holders=holders,
-            pager=Pager(page, len(found)),
+            pager=Pager(page, total),
             errors=errors or [],
             values=values or {},
             created=created,
@@ -139,7 +141,7 @@ def keys_page(
 
 
 @router.get("/admin/api-keys")
-def api_keys(visit: VisitDep, page: PageNumber = 1) -> Response:
+def api_keys_listing(visit: VisitDep, page: PageNumber = 1) -> Response:
     return keys_page(visit, page)
 
 
@@ -158,7 +160,7 @@ def create_api_key(visit: VisitDep, form: CsrfForm) -> Response:
     try:
         with signed_in(visit, ADMIN, write=True) as (session, actor):
             holder = auth_service.find_user(session, values["holder"])
-            _api_key, secret = auth_service.create_api_key(
+            _api_key, secret = api_keys.create_api_key(
                 session, user=holder, name=values["name"], actor=actor
             )
     except DomainError as exc:
@@ -169,7 +171,5 @@ def create_api_key(visit: VisitDep, form: CsrfForm) -> Response:
 @router.post("/admin/api-keys/{key_id}/revoke")
 def revoke_api_key(visit: VisitDep, key_id: RowId, _form: CsrfForm) -> Response:
     with signed_in(visit, ADMIN, write=True) as (session, actor):
-        auth_service.revoke_api_key(
-            session, api_key=auth_service.get_api_key(session, key_id), actor=actor
-        )
+        api_keys.revoke_api_key(session, api_key=api_keys.get_api_key(session, key_id), actor=actor)
     return visit.redirect("/admin/api-keys?done=key_revoked")

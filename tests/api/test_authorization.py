@@ -479,13 +479,15 @@ SCENARIOS: dict[Endpoint, Scenario] = {
     ),
     ("POST", KEYS): Scenario(
         body=lambda w, _p: {"user_id": w.user_ids["customs"], "name": _unique("customs-")},
-        observe=lambda w, _p: len(w.read("admin", f"{V1}/api-keys")),
+        observe=_total("admin", f"{V1}/api-keys"),
         success=201,
     ),
     ("GET", KEYS): Scenario(),
     ("POST", f"{KEYS}/{{key_id}}/revoke"): Scenario(
         prepare=lambda w: {"key_id": w.api_key(w.user_ids["customs"])[0]},
-        observe=lambda w, p: _find(w.read("admin", f"{V1}/api-keys"), p["key_id"]),
+        observe=lambda w, p: _find(
+            w.read("admin", f"{V1}/api-keys", limit=200)["items"], p["key_id"]
+        ),
     ),
     ("POST", f"{V1}/applications"): Scenario(
         body=lambda _w, _p: application_body(),

@@ -115,7 +115,7 @@ def test_an_api_key_is_shown_once_works_and_stops_when_revoked(api, browser) -> 
     assert key not in listing.text  # shown once only
     key_id = next(
         k["id"]
-        for k in api.client.get("/api/v1/api-keys", headers=api.login("admin")).json()
+        for k in api.client.get("/api/v1/api-keys", headers=api.login("admin")).json()["items"]
         if k["name"] == "Border post 1"
     )
     revoked = browser.post(f"/admin/api-keys/{key_id}/revoke")
@@ -129,7 +129,7 @@ def test_an_api_key_for_an_unknown_user_is_refused_on_the_field(api, browser) ->
     assert response.status_code == 404
     assert 'href="#f-holder"' in response.text
     assert not KEY.search(response.text)
-    assert api.client.get("/api/v1/api-keys", headers=api.login("admin")).json() == []
+    assert api.client.get("/api/v1/api-keys", headers=api.login("admin")).json()["items"] == []
 
 
 def test_an_administrator_adds_a_peer_with_a_certificate_and_revokes_it(api, browser) -> None:
@@ -246,7 +246,7 @@ def test_other_roles_cannot_open_or_post_the_admin_pages(api, browser, role) -> 
     admin = api.login("admin")
     names = [u["username"] for u in api.client.get("/api/v1/users", headers=admin).json()["items"]]
     assert "intruder" not in names
-    assert api.client.get("/api/v1/api-keys", headers=admin).json() == []
+    assert api.client.get("/api/v1/api-keys", headers=admin).json()["items"] == []
     assert api.client.get("/api/v1/peers", headers=admin).json()["total"] == 0
     assert api.login("admin")  # still enabled
 
@@ -268,7 +268,7 @@ def test_an_admin_form_without_its_csrf_token_changes_nothing(api, browser) -> N
     admin = api.login("admin")
     names = [u["username"] for u in api.client.get("/api/v1/users", headers=admin).json()["items"]]
     assert "forged" not in names
-    assert api.client.get("/api/v1/api-keys", headers=admin).json() == []
+    assert api.client.get("/api/v1/api-keys", headers=admin).json()["items"] == []
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
@@ -320,7 +320,7 @@ def test_text_with_a_nul_character_is_refused_on_every_backend(api, browser) -> 
         {"action": "revoke", f"reason-{fingerprint[:16]}": "bad\x00key"},
     )
     assert reason.status_code == 422
-    assert api.client.get("/api/v1/api-keys", headers=admin).json() == []
+    assert api.client.get("/api/v1/api-keys", headers=admin).json()["items"] == []
     states = [
         c["state"] for c in api.client.get("/api/v1/peers/FR/certificates", headers=admin).json()
     ]
