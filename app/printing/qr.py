@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import segno
 from fpdf import FPDF
+from fpdf.enums import RenderStyle
 
 DIGEST_CHARS = 16
 
@@ -58,5 +59,6 @@ def draw(pdf: FPDF, data: str, *, x: float, y: float, width: float) -> None:
     module = width / (size + 8)
     left, top = x + 4 * module, y + 4 * module
     pdf.set_fill_color(0, 0, 0)
+    fill = RenderStyle.F  # the enum itself: fpdf2 parses a style given as text at each call
     for column, row, length in runs:
-        pdf.rect(left + column * module, top + row * module, length * module, module, style="F")
+        pdf.rect(left + column * module, top + row * module, length * module, module, style=fill)
