@@ -12,7 +12,7 @@ from urllib.parse import quote
 import jinja2
 
 from app import i18n
-from app.i18n import N_
+from app.i18n import N_, code_names
 from app.verify.schemas import VerificationRead
 
 STATE_TEXT = {
@@ -63,10 +63,11 @@ def _environment(code: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(  # type: ignore[attr-defined]
-        i18n.catalogues()[code], newstyle=True
-    )
+    translations = i18n.catalogues()[code]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(i18n.formatters(code, country_codes=False))
+    code_filters, _globals = code_names.template_helpers(translations.gettext)
+    env.filters.update(code_filters)  # "Live (LIV)", "2 kilograms": the paper shows the codes
     env.globals.update(lang=code, languages=i18n.names())
     return env
 

@@ -1,5 +1,5 @@
 """Keeping the message catalogues in step with the code: extract every message the pages use
-(the ``_``/``N_`` calls in the Python of app/web and app/verify, the ``_()`` calls and
+(the ``_``/``N_`` calls in the Python of app/web, app/verify and app/i18n, the ``_()`` calls and
 ``trans`` blocks in their templates), write ``messages.pot``, and merge it into each
 language's ``messages.po``.
 
@@ -30,7 +30,8 @@ from babel.messages.pofile import read_po, write_po
 from app.web import i18n
 
 ROOT = Path(__file__).resolve().parent
-PACKAGES = (ROOT, ROOT.parent / "verify")  # the browser interface and the verification page
+# the browser interface, the verification page, and the names of codes both show
+PACKAGES = (ROOT, ROOT.parent / "verify", ROOT.parent / "i18n")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 

@@ -1,14 +1,14 @@
 """What the pages call the service's codes, in English, marked for translation (N_): states,
 document types, error codes and check results. A code with no entry here is shown as the code
 itself. The names of the species lines' codes (terms, units, purposes, sources) are in
-app.web.code_names (re-exported here)."""
+app.i18n.code_names (re-exported here)."""
 
 from __future__ import annotations
 
-from app.web.code_names import PURPOSES as PURPOSES
-from app.web.code_names import SOURCES as SOURCES
-from app.web.code_names import TERMS as TERMS
-from app.web.code_names import UNITS as UNITS
+from app.i18n.code_names import PURPOSES as PURPOSES
+from app.i18n.code_names import SOURCES as SOURCES
+from app.i18n.code_names import TERMS as TERMS
+from app.i18n.code_names import UNITS as UNITS
 from app.web.i18n import N_
 
 APPLICATION_STATES = {

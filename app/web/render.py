@@ -10,7 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.web import code_names, i18n, labels
+from app.i18n import code_names
+from app.web import i18n, labels
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

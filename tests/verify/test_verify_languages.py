@@ -86,3 +86,22 @@ def test_the_switcher_comes_back_to_the_verification_page(api: Api) -> None:
     assert foreign.headers["location"] == "/"
     page = api.client.get(path, headers=HTML)
     assert '<html lang="es">' in page.text
+
+
+@pytest.mark.parametrize(
+    ("language", "term", "quantity", "source"),
+    [
+        ("en", "Live (LIV)", "2 (number of specimens)", "II, Bred in captivity (C)"),
+        ("fr", "Vivant (LIV)", "2 (nombre de spécimens)", "II, Élevé en captivité (C)"),
+        ("es", "Vivo (LIV)", "2 (número de especímenes)", "II, Criado en cautividad (C)"),
+    ],
+)
+def test_the_specimens_are_named_in_the_visitors_language_with_their_codes(
+    api: Api, language: str, term: str, quantity: str, source: str
+) -> None:
+    _permit, path, _officer = _issued(api)
+    api.client.cookies.set(i18n.COOKIE_NAME, language)
+    cells = read(api.client.get(path, headers=HTML).text).texts
+    assert {term, quantity, source} <= set(cells), cells
+    line = api.client.get(path, headers=JSON).json()["lines"][0]  # the JSON keeps the codes
+    assert (line["term_code"], line["source_code"]) == ("LIV", "C")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.codelists import lists
-from app.web import code_names, i18n, render
+from app.i18n import code_names
+from app.web import i18n, render
 from tests.factories import application_body
 from tests.web.conftest import Browser, username_of
 
@@ -126,7 +127,7 @@ def test_every_code_of_the_code_lists_has_a_name(kind: str) -> None:
     }[kind]
     assert listed, kind
     unnamed = [c for c in listed if code_names.name(kind, c, str) == c]
-    assert unnamed == [], f"{kind} codes without a name in app/web/code_names.py: {unnamed}"
+    assert unnamed == [], f"{kind} codes without a name in app/i18n/code_names.py: {unnamed}"
 
 
 def test_every_name_is_translated() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.codelists import lists
-from app.web.i18n import N_
+from app.i18n import N_
 
 Gettext = Callable[[str], str]
 
