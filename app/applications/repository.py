@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.applications.models import Application
@@ -17,15 +18,22 @@ SORTS: dict[str, ColumnElement[Any]] = {
 }
 
 
-def get(
-    session: Session, application_id: int, *, with_lines: bool = True, for_update: bool = False
-) -> Application | None:
-    query = select(Application).where(Application.id == application_id)
+@cache
+def _get_statement(with_lines: bool, for_update: bool) -> Select[Application]:
+    """Built once for each of the four forms: every read of one application runs one."""
+    query = select(Application).where(Application.id == bindparam("id"))
     if with_lines:  # one query: the application joined with its lines
         query = query.options(joinedload(Application.lines))
     if for_update:  # lock the application row only (its lines are not on the locked side)
         query = query.with_for_update(of=Application)
-    return session.scalars(query).unique().one_or_none()
+    return query
+
+
+def get(
+    session: Session, application_id: int, *, with_lines: bool = True, for_update: bool = False
+) -> Application | None:
+    statement = _get_statement(with_lines, for_update)
+    return session.scalars(statement, {"id": application_id}).unique().one_or_none()
 
 
 def _filtered(flt: ApplicationFilter) -> Select[Application]:

@@ -12,6 +12,8 @@ from app.core.db import page
 
 HEAD_ID = 1
 _HEAD_KEY = "audit_chain_head"
+# Every audited transaction runs this once: built once.
+_LOCK_HEAD = select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
 
 
 def lock_head(session: Session) -> AuditChainHead:
@@ -22,9 +24,7 @@ def lock_head(session: Session) -> AuditChainHead:
     if cached is not None and cached[0] is transaction:
         return cast(AuditChainHead, cached[1])  # locked already in this transaction
     with session.no_autoflush:  # the head does not depend on pending changes: flush them later
-        head = session.execute(
-            select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
-        ).scalar_one_or_none()
+        head = session.execute(_LOCK_HEAD).scalar_one_or_none()
     if head is None:
         head = AuditChainHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
         session.add(head)

@@ -97,11 +97,11 @@ def _to_customs(
 ) -> None:
     """The same news for every active customs webhook, as envelopes addressed to this Party."""
     kind = MessageType.PERMIT_ISSUED if isinstance(body, bytes) else MessageType.PERMIT_STATUS
-    for webhook in webhooks.active(session):
+    for destination in webhooks.active_destinations(session):
         _enqueue(
             session,
             announcer,
-            destination=webhooks.destination(webhook),
+            destination=destination,
             kind=kind,
             number=number,
             body=body,

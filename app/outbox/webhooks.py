@@ -7,7 +7,9 @@ else is retried."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -22,8 +24,9 @@ ACTIVE, SUSPENDED = "active", "suspended"
 PREFIX = "webhook:"
 
 
-def destination(webhook: Webhook) -> str:
-    return f"{PREFIX}{webhook.id}"
+def destination(webhook_id: int) -> str:
+    """Where a webhook's messages go in the outbox (``webhook_id`` reads it back)."""
+    return f"{PREFIX}{webhook_id}"
 
 
 def webhook_id(destination: str) -> int | None:
@@ -67,6 +70,7 @@ def get(session: Session, webhook_id: int) -> Webhook:
 
 def set_state(session: Session, *, webhook: Webhook, state: str, actor: Actor) -> Webhook:
     previous, webhook.state, webhook.updated_at = webhook.state, state, utcnow()
+    session.flush()  # written at once, as ``add`` does: ``active_destinations`` reads unflushed
     audit.record(
         session,
         actor=actor,
@@ -84,6 +88,14 @@ def list_webhooks(
     return page(session, select(Webhook), Webhook.id, limit=limit, offset=offset)
 
 
-def active(session: Session) -> list[Webhook]:
-    query = select(Webhook).where(Webhook.state == ACTIVE).order_by(Webhook.id)
-    return list(session.scalars(query))
+_WEBHOOKS = cast(Table, Webhook.__table__)
+# Every issuance, cancellation and replacement reads this: a Core statement, built once.
+_ACTIVE_IDS = select(_WEBHOOKS.c.id).where(_WEBHOOKS.c.state == ACTIVE).order_by(_WEBHOOKS.c.id)
+
+
+def active_destinations(session: Session) -> list[str]:
+    """The outbox destinations of the active webhooks, in id order. Core on the session's
+    connection, without flushing the caller's pending work (an issuance's audit event, say):
+    webhooks are written as soon as they change (``add``, ``set_state``), so a flush would
+    change nothing this reads."""
+    return [destination(webhook_id) for webhook_id in session.connection().scalars(_ACTIVE_IDS)]

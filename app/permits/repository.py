@@ -1,32 +1,42 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import NamedTuple, cast
 
 from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from app.core.db import Reader, connection_of, page
 from app.permits.models import BorderEvent, Permit, PermitNumberSequence
 from app.permits.schemas import PermitFilter
 
+_SEQUENCES = cast(Table, PermitNumberSequence.__table__)
+
+
+@cache
+def _next_serial_statement(dialect: str) -> ReturningInsert[int]:
+    """Built once per dialect: every issuance runs it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_SEQUENCES)
+        .values(party=bindparam("party"), year=bindparam("year"), last_serial=1)
+        .on_conflict_do_update(
+            index_elements=[_SEQUENCES.c.party, _SEQUENCES.c.year],
+            set_={"last_serial": _SEQUENCES.c.last_serial + 1},
+        )
+        .returning(_SEQUENCES.c.last_serial)
+    )
+
 
 def next_serial(session: Session, *, party: str, year: int) -> int:
-    """Atomically take the next serial for (party, year); the row stays locked until commit."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(PermitNumberSequence)
-        .values(party=party, year=year, last_serial=1)
-        .on_conflict_do_update(
-            index_elements=[PermitNumberSequence.party, PermitNumberSequence.year],
-            set_={"last_serial": PermitNumberSequence.last_serial + 1},
-        )
-        .returning(PermitNumberSequence.last_serial)
-    )
-    with session.no_autoflush:  # the sequence row depends on nothing pending
-        return int(session.execute(stmt).scalar_one())
+    """Atomically take the next serial for (party, year); the row stays locked until commit.
+    Core on the session's connection: the sequence row depends on nothing pending (no flush),
+    and the ORM never holds it."""
+    statement = _next_serial_statement(session.get_bind().dialect.name)
+    return int(session.connection().execute(statement, {"party": party, "year": year}).scalar_one())
 
 
 def get(session: Session, permit_id: int, *, for_update: bool = False) -> Permit | None:

@@ -90,13 +90,13 @@ def issue_permit(
     replaces: Permit | None = None,
     replacement_reason: str | None = None,
     now: datetime | None = None,
-    quota_override: bool = False,
+    quota_override: ledger.Override = False,
 ) -> Permit:
     """Issue the permit for an approved application, in the caller's transaction: number,
     validity, the signed document, its reservation in the quota ledger (an export permit or
     re-export certificate; ``quota_exceeded`` when a quota would be exceeded, unless
-    ``quota_override``) and the audit event. A replacement first gives back what the permit
-    it replaces held of the quotas."""
+    ``quota_override``: a flag, or a callable asked only then) and the audit event. A
+    replacement first gives back what the permit it replaces held of the quotas."""
     now = now or utcnow()
     today = now.date()
     until = validity_until(application.document_type, application.other_subtype, today, valid_until)

@@ -3,7 +3,7 @@ at cancellation, replacement or expiry (see app/species/quotas.py for what count
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from app.codelists.units import convert, stored
 from app.core.errors import Conflict
-from app.species import service as species
 from app.species.models import Quota, QuotaAccount, QuotaLedgerEntry
 from app.species.quotas import (
     CONSUMED,
@@ -29,6 +28,11 @@ from app.species.quotas import (
     matching_quotas,
     use_of_accounts,
 )
+
+Override = bool | Callable[[], bool]
+"""Whether an issuance may reserve beyond a quota: a flag, or a question asked only when a
+quota would be exceeded (the workflow's answer reads the latest check run: a query that most
+issuances, within their quotas or under none, need not make)."""
 
 
 def _ensure_accounts(
@@ -78,21 +82,21 @@ def reserve(
     on: date,
     expires_on: date,
     now: datetime,
-    allow_over: bool = False,
+    allow_over: Override = False,
 ) -> list[QuotaLedgerEntry]:
     """Reserve an issued export permit's lines against the quotas of ``party`` for ``on``'s
     year. Refused with ``quota_exceeded`` (Conflict) when a quota would be exceeded, before
     any entry is written (the caller's transaction rolls back, with the account it may have
     created), unless ``allow_over`` (an administrator overrode the checks' quota result): the
-    entries are then written and marked ``over_quota``."""
-    snapshot = species.current_snapshot(session)
-    if snapshot is None or not lines:
+    entries are then written and marked ``over_quota``. ``allow_over`` may be a callable:
+    it is then called once, on the first quota that would be exceeded."""
+    if not lines:
         return []
     quotas: dict[Identity, Quota] = {}
     names: dict[Identity, str] = {}
     wanted: dict[tuple[Identity, str], Decimal] = {}  # (quota, line letter) -> quantity
     for line, quota, taxon, amount in matching_quotas(
-        session, snapshot, party=party, year=on.year, lines=lines
+        session, party=party, year=on.year, lines=lines
     ):
         ident = identity(quota, taxon.name_key)
         if ident not in quotas or quota.quantity < quotas[ident].quantity:
@@ -107,11 +111,14 @@ def reserve(
     for (ident, _letter), amount in wanted.items():
         asked[ident] = asked.get(ident, ZERO) + amount
     over: set[Identity] = set()
+    allowed: bool | None = None  # asked on the first quota exceeded
     for ident, amount in asked.items():
         quota, account = quotas[ident], accounts[ident]
         used = uses.get(account.id, Use()).used
         if used + amount > quota.quantity:
-            if not allow_over:
+            if allowed is None:
+                allowed = allow_over() if callable(allow_over) else allow_over
+            if not allowed:
                 raise _exceeded(quota, account, used, amount)
             over.add(ident)
     entries = [

@@ -38,7 +38,7 @@ from sqlalchemy.sql.elements import BindParameter
 from app.codelists.units import convert, stored
 from app.core.db import member_of
 from app.species import service as species
-from app.species.models import Quota, QuotaAccount, QuotaLedgerEntry, Snapshot, Taxon
+from app.species.models import Quota, QuotaAccount, QuotaLedgerEntry, Taxon
 
 RESERVED, CONSUMED, RELEASED = "reserved", "consumed", "released"
 ZERO = Decimal(0)
@@ -251,27 +251,35 @@ def quotas_in_use(
     ]
 
 
-def matching_quotas(
-    session: Session, snapshot: Snapshot, *, party: str, year: int, lines: Sequence[QuotaLine]
-) -> list[tuple[QuotaLine, Quota, Taxon, Decimal]]:
-    """Each (line, quota, the quota's taxon, the line's quantity in the quota's unit) of the
-    current reference data that counts the line."""
-    taxa = species.resolve_many(session, snapshot.id, [x.scientific_name for x in lines])
-    lineages = {key: species.ancestry(taxon) for key, taxon in taxa.items()}
-    everything = {i for lineage in lineages.values() for i in lineage}
-    if not everything:
-        return []
-    quotas = session.execute(
+@cache
+def _matching_statement(dialect: str) -> Select[Quota, Taxon]:
+    """Built once per dialect: every export permit's issuance runs it."""
+    return (
         select(Quota, Taxon)
         .join(Taxon, Taxon.id == Quota.taxon_id)
         .where(
-            Quota.snapshot_id == snapshot.id,
-            Quota.party == party,
-            Quota.year == year,
-            Quota.taxon_id.in_(everything),
+            Quota.snapshot_id == bindparam("snapshot"),
+            Quota.party == bindparam("party"),
+            Quota.year == bindparam("year"),
+            member_of(Quota.taxon_id, "taxa", Integer(), dialect),
         )
         .order_by(Quota.id)
-    ).all()
+    )
+
+
+def matching_quotas(
+    session: Session, *, party: str, year: int, lines: Sequence[QuotaLine]
+) -> list[tuple[QuotaLine, Quota, Taxon, Decimal]]:
+    """Each (line, quota, the quota's taxon, the line's quantity in the quota's unit) of the
+    current reference data that counts the line (none without reference data). The snapshot
+    and the lines' taxa are read in one query."""
+    snapshot_id, taxa = species.resolve_current(session, [x.scientific_name for x in lines])
+    lineages = {key: species.ancestry(taxon) for key, taxon in taxa.items()}
+    everything = {i for lineage in lineages.values() for i in lineage}
+    if snapshot_id is None or not everything:
+        return []
+    params = {"snapshot": snapshot_id, "party": party, "year": year, "taxa": sorted(everything)}
+    quotas = session.execute(_matching_statement(species.dialect_of(session)), params).all()
     found = []
     for line in lines:
         lineage = lineages.get(species.name_key(line.scientific_name))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import page
@@ -12,6 +12,16 @@ from app.trust.models import Peer, PeerCertificate, TrustRegistryVersion
 
 def get_peer(session: Session, party: str) -> Peer | None:
     return session.scalar(select(Peer).where(Peer.party == party))
+
+
+_PEERS = cast(Table, Peer.__table__)
+_PEER_EXISTS = select(_PEERS.c.id).where(_PEERS.c.party == bindparam("party"))  # built once
+
+
+def peer_exists(session: Session, party: str) -> bool:
+    """Whether a peer row exists for ``party``: Core on the session's connection (an issuance
+    asks it of every export), without a flush (peers are written when added, never deleted)."""
+    return session.connection().scalar(_PEER_EXISTS, {"party": party}) is not None
 
 
 def list_peers(

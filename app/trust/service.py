@@ -216,7 +216,7 @@ def find_peer(session: Session, party: str) -> Peer | None:
 def is_registered(session: Session, party: str) -> bool:
     """Whether ``party`` is a peer this service exchanges with (whatever its state: messages
     to a suspended peer wait in the outbox)."""
-    return repository.get_peer(session, party) is not None
+    return repository.peer_exists(session, party)
 
 
 @dataclass(frozen=True)

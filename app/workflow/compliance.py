@@ -69,10 +69,11 @@ def pending_usage(session: Session, application: Application) -> PendingUsage:
     this Party's other export and re-export applications that are ``submitted`` or
     ``approved`` (whatever year they were made in: they would be issued now), for taxa under
     the quota's taxon, in its unit or one of the same kind, and its term and source when it
-    names them. Read once per check run, on the first quota that needs it."""
+    names them. Read once per check run, on the first quota that needs it, in the quota's
+    snapshot (the one the run reads)."""
     pending: list[tuple[ApplicationLine, list[int]]] | None = None
 
-    def load(party: str) -> list[tuple[ApplicationLine, list[int]]]:
+    def load(party: str, snapshot_id: int) -> list[tuple[ApplicationLine, list[int]]]:
         rows = session.scalars(
             select(ApplicationLine)
             .join(Application, Application.id == ApplicationLine.application_id)
@@ -83,10 +84,9 @@ def pending_usage(session: Session, application: Application) -> PendingUsage:
                 Application.status.in_(PENDING),
             )
         ).all()
-        snapshot = species.current_snapshot(session)
-        if snapshot is None or not rows:
+        if not rows:
             return []
-        taxa = species.resolve_many(session, snapshot.id, {x.scientific_name for x in rows})
+        taxa = species.resolve_many(session, snapshot_id, {x.scientific_name for x in rows})
         return [
             (line, species.ancestry(taxa[key]))
             for line in rows
@@ -96,7 +96,7 @@ def pending_usage(session: Session, application: Application) -> PendingUsage:
     def used(quota: Quota, _taxon: Taxon) -> Decimal:
         nonlocal pending
         if pending is None:
-            pending = load(quota.party)
+            pending = load(quota.party, quota.snapshot_id)
         total = Decimal(0)
         for line, lineage in pending:
             counted = quotas.applies(quota, permits_service.quota_line(line), lineage)
@@ -140,8 +140,7 @@ def run(session: Session, application: Application, *, stage: str) -> CheckRun:
         blocked=any(r["severity"] == "block" for r in results),
         created_at=utcnow(),
     )
-    session.add(record)
-    session.flush()
+    session.add(record)  # written by the next flush (at the latest at commit) with the rest
     application.checks_blocked = record.blocked
     return record
 

@@ -115,7 +115,7 @@ def issue_permit(
         officer=officer,
         issuance=issuance,
         valid_until=valid_until,
-        quota_override=compliance.quota_overridden(session, application),
+        quota_override=lambda: compliance.quota_overridden(session, application),
     )
     announce.permit_issued(
         session, announcer, permit=permit, importing_party=application.counterparty_country
@@ -162,7 +162,7 @@ def replace_permit(
         valid_until=valid_until,
         replaces=permit,
         replacement_reason=reason,
-        quota_override=compliance.quota_overridden(session, application),
+        quota_override=lambda: compliance.quota_overridden(session, application),
     )
     permits_service.change_status(
         session,

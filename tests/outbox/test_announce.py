@@ -8,9 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.actor import Actor
 from app.core.db import unit_of_work
+from app.outbox import announce, webhooks
+from app.outbox.announce import Announcer
 from app.outbox.models import OutboxMessage
-from epix import load_schemas, parse_envelope
+from app.permits.document import Issuance
+from app.permits.models import Permit
+from epix import PermitState, load_schemas, parse_envelope
 from epix.schema import default_schema_dir
 from signing import load_certificate
 from tests.factories import Api
@@ -144,3 +149,26 @@ def test_a_failed_issuance_queues_nothing(api: Api, session_factory: sessionmake
     refused = api.client.post(f"/api/v1/applications/{application_id}/issue", headers=officer)
     assert refused.status_code == 409
     assert _messages(session_factory) == []
+
+
+def test_customs_webhooks_are_read_as_they_stand_in_the_announcing_transaction(
+    api: Api, session_factory: sessionmaker[Session], issuance: Issuance
+) -> None:
+    """The active webhooks are read without flushing the transaction's pending work: one added
+    or suspended earlier in the same transaction already counts as it now stands."""
+    permit = _issue(api)
+    admin = Actor.system("announce-test")
+    with unit_of_work(session_factory) as session:
+        cancelled = session.get_one(Permit, permit["id"])
+        kept = webhooks.add(session, name="kept", url="http://127.0.0.1:9/a", actor=admin)
+        gone = webhooks.add(session, name="gone", url="http://127.0.0.1:9/b", actor=admin)
+        webhooks.set_state(session, webhook=gone, state=webhooks.SUSPENDED, actor=admin)
+        announce.permit_status(
+            session,
+            Announcer.of(issuance),
+            permit=cancelled,
+            state=PermitState.CANCELLED,
+            reason="issued in error",
+        )
+    key = f"{permit['number']}@webhook:{kept.id}"
+    assert _messages(session_factory) == [(f"webhook:{kept.id}", "PERMIT_STATUS", key)]
