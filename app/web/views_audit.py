@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.audit import service as audit_service
 from app.audit.service import ChainReport
@@ -113,40 +113,35 @@ def _filters(
     }
 
 
+class AuditQuery:
+    """The audit page's filters as the query string gives them (the list and the chain
+    verification take the same ones)."""
+
+    def __init__(
+        self,
+        action: Text = "",
+        actor: Text = "",
+        object_type: ObjectType = "",
+        object_id: ObjectId = "",
+        occurred_from: Day = "",
+        occurred_to: Day = "",
+    ) -> None:
+        self.filters = _filters(action, actor, object_type, object_id, occurred_from, occurred_to)
+        self.since = occurred_from or None
+        self.until = occurred_to or None
+
+
+AuditQueryDep = Annotated[AuditQuery, Depends()]
+
+
 @router.get("/admin/audit")
-def audit_events(
-    visit: VisitDep,
-    page: PageNumber = 1,
-    action: Text = "",
-    actor: Text = "",
-    object_type: ObjectType = "",
-    object_id: ObjectId = "",
-    occurred_from: Day = "",
-    occurred_to: Day = "",
-) -> Response:
-    filters = _filters(action, actor, object_type, object_id, occurred_from, occurred_to)
-    return audit_page(
-        visit, page=page, filters=filters, since=occurred_from or None, until=occurred_to or None
-    )
+def audit_events(visit: VisitDep, query: AuditQueryDep, page: PageNumber = 1) -> Response:
+    return audit_page(visit, page=page, filters=query.filters, since=query.since, until=query.until)
 
 
 @router.get("/admin/audit/verify")
-def verify_chain(
-    visit: VisitDep,
-    action: Text = "",
-    actor: Text = "",
-    object_type: ObjectType = "",
-    object_id: ObjectId = "",
-    occurred_from: Day = "",
-    occurred_to: Day = "",
-) -> Response:
+def verify_chain(visit: VisitDep, query: AuditQueryDep) -> Response:
     """Re-walk the whole chain and show the result above the events (the filters kept)."""
-    filters = _filters(action, actor, object_type, object_id, occurred_from, occurred_to)
     return audit_page(
-        visit,
-        page=1,
-        filters=filters,
-        since=occurred_from or None,
-        until=occurred_to or None,
-        verify=True,
+        visit, page=1, filters=query.filters, since=query.since, until=query.until, verify=True
     )
